@@ -4,15 +4,16 @@ import {
   NodeSetKeyError,
   NodeSetParseError,
 } from './errors.js';
-import { type Runs, runsFromPairs } from './internal/intervals.js';
+import { runsFromPairs, runsHas } from './internal/intervals.js';
 import {
   type Operand,
   type SetOp,
+  scanPlainName,
   scanSingle,
   scanString,
   stripEscape,
 } from './internal/parser.js';
-import { compareStrings, formatPattern } from './internal/pattern.js';
+import { compareStrings, formatPattern, splitSlot } from './internal/pattern.js';
 import { RangeSet, sliceIndices, slicePositions } from './range-set.js';
 import { RangeSetND } from './range-set-nd.js';
 import { type GroupResolver, getDefaultGroupResolver } from './resolver.js';
@@ -67,6 +68,7 @@ type NodeSetLike = NodeSet | string;
 
 const MAX_GROUP_DEPTH = 64;
 const WILDCARD = /[*?]/;
+const PLAIN_REJECT = /[[\],!&^%@\s]/;
 
 /**
  * A mutable set of node names with ClusterShell 1.9's syntax and semantics: ranges in brackets
@@ -243,8 +245,10 @@ export class NodeSet implements Iterable<string> {
   *[Symbol.iterator](): IterableIterator<string> {
     for (const [pat, rs] of this.#sorted()) {
       if (rs === null) yield formatPattern(pat, []);
-      else if (rs instanceof RangeSet) for (const idx of rs) yield formatPattern(pat, [idx]);
-      else for (const vec of rs) yield formatPattern(pat, vec);
+      else if (rs instanceof RangeSet) {
+        const [before, after] = splitSlot(pat);
+        for (const idx of rs) yield before + idx + after;
+      } else for (const vec of rs) yield formatPattern(pat, vec);
     }
   }
 
@@ -402,6 +406,10 @@ export class NodeSet implements Iterable<string> {
    * ```
    */
   has(nodes: NodeSetLike): boolean {
+    if (typeof nodes === 'string') {
+      const quick = this.#hasPlain(nodes);
+      if (quick !== undefined) return quick;
+    }
     return this.isSupersetOf(nodes);
   }
 
@@ -901,22 +909,38 @@ export class NodeSet implements Iterable<string> {
     }
   }
 
+  /** Membership of one plain node name without parsing it as an expression; undefined if not plain. */
+  #hasPlain(name: string): boolean | undefined {
+    const s = name.trim();
+    if (s.length === 0 || PLAIN_REJECT.test(s) || WILDCARD.test(s)) return undefined;
+    const cls: number[] = [];
+    const val: number[] = [];
+    const pat = scanPlainName(s, cls, val);
+    if (pat === undefined) return undefined;
+    const rs = this.#patterns.get(pat);
+    if (rs === undefined) return false;
+    if (rs === null) return val.length === 0;
+    if (rs instanceof RangeSet) return runsHas(rs.runs, cls[0] as number, val[0] as number);
+    return rs.hasTuple(cls, val);
+  }
+
   /** Gathers a plain node name for {@link NodeSet.fromList}; false when it is not plain. */
   #addPlainName(name: string, pending: Map<string, PendingIndexes>): boolean {
     const s = name.trim();
-    if (s.length === 0 || /[[\],!&^%@\s]/.test(s)) return false;
+    if (s.length === 0 || PLAIN_REJECT.test(s)) return false;
     if (this.#resolver !== null && WILDCARD.test(s)) return false;
-    const [pat, rsets] = scanSingle(s, this.#autostep, { input: s });
+    const cls: number[] = [];
+    const val: number[] = [];
+    const pat = scanPlainName(s, cls, val);
+    if (pat === undefined) return false;
     let p = pending.get(pat);
     if (p === undefined) {
-      p = { dim: rsets.length, cls: [], val: [] };
+      p = { dim: val.length, cls: [], val: [] };
       pending.set(pat, p);
     }
-    if (p.dim !== rsets.length) return false;
-    for (const rs of rsets) {
-      const r = rs.runs;
-      p.cls.push(r[0] as number);
-      p.val.push(r[1] as number);
+    for (let i = 0; i < val.length; i++) {
+      p.cls.push(cls[i] as number);
+      p.val.push(val[i] as number);
     }
     return true;
   }
@@ -928,20 +952,7 @@ export class NodeSet implements Iterable<string> {
       } else if (p.dim === 1) {
         this.#add(pat, RangeSet.fromRuns(runsFromPairs(p.cls, p.val), this.#autostep), false);
       } else {
-        const vecs: RangeSet[][] = [];
-        for (let i = 0; i < p.val.length; i += p.dim) {
-          const vec: RangeSet[] = [];
-          for (let d = 0; d < p.dim; d++) {
-            const runs: Runs = [
-              p.cls[i + d] as number,
-              p.val[i + d] as number,
-              p.val[i + d] as number,
-            ];
-            vec.push(RangeSet.fromRuns(runs, this.#autostep));
-          }
-          vecs.push(vec);
-        }
-        this.#add(pat, RangeSetND.fromVectors(vecs, this.#autostep), false);
+        this.#add(pat, RangeSetND.fromPoints(p, this.#autostep), false);
       }
     }
   }

@@ -1,6 +1,6 @@
 import { NodeSetIndexError, NodeSetKeyError } from './errors.js';
-import { formatElement } from './internal/elements.js';
-import { type Runs, runsFromPairs } from './internal/intervals.js';
+import { type Runs, runsHas } from './internal/intervals.js';
+import { foldTuples, type PointBuffer } from './internal/nd-fold.js';
 import { RangeSet, type RangeSetOptions, sliceIndices, slicePositions } from './range-set.js';
 
 /**
@@ -32,6 +32,8 @@ type Vector = RangeSet[];
  */
 export class RangeSetND implements Iterable<string[]> {
   #vecs: Vector[] = [];
+  /** Single tuples not yet folded into #vecs (from NodeSet.fromList). */
+  #points: PointBuffer | undefined;
   #dirty = true;
   #autostep: number | undefined;
   #multivarHint = false;
@@ -84,6 +86,17 @@ export class RangeSetND implements Iterable<string[]> {
   }
 
   /**
+   * Creates a RangeSetND from single tuples given as flat arrays (folded when first needed).
+   *
+   * @internal
+   */
+  static fromPoints(points: PointBuffer, autostep: number | undefined): RangeSetND {
+    const nd = new RangeSetND(undefined, { autostep });
+    if (points.val.length > 0) nd.#points = points;
+    return nd;
+  }
+
+  /**
    * Number of n-dimensional indexes.
    *
    * @example
@@ -124,7 +137,7 @@ export class RangeSetND implements Iterable<string[]> {
    * ```
    */
   dim(): number {
-    return this.#vecs[0]?.length ?? 0;
+    return this.#vecs[0]?.length ?? this.#points?.dim ?? 0;
   }
 
   /**
@@ -299,6 +312,25 @@ export class RangeSetND implements Iterable<string[]> {
   }
 
   /**
+   * Whether the tuple given as (class, value) per axis is in the set.
+   *
+   * @internal
+   */
+  hasTuple(cls: readonly number[], val: readonly number[]): boolean {
+    for (const vec of this.#folded()) {
+      let inside = true;
+      for (let d = 0; d < vec.length; d++) {
+        if (!runsHas((vec[d] as RangeSet).runs as Runs, cls[d] as number, val[d] as number)) {
+          inside = false;
+          break;
+        }
+      }
+      if (inside) return true;
+    }
+    return false;
+  }
+
+  /**
    * Whether every tuple of this set is in `other`.
    *
    * @param other - a RangeSetND
@@ -323,8 +355,8 @@ export class RangeSetND implements Iterable<string[]> {
    * ```
    */
   isSupersetOf(other: RangeSetND): boolean {
-    if (other.#vecs.length === 0) return true;
-    return subtractVectors(other.#vecs, this.#vecs).length === 0;
+    if (other.#raw().length === 0) return true;
+    return subtractVectors(other.#raw(), this.#raw()).length === 0;
   }
 
   /**
@@ -338,7 +370,7 @@ export class RangeSetND implements Iterable<string[]> {
    * ```
    */
   isDisjointFrom(other: RangeSetND): boolean {
-    return intersectVectors(this.#vecs, other.#vecs).length === 0;
+    return intersectVectors(this.#raw(), other.#raw()).length === 0;
   }
 
   /**
@@ -366,7 +398,7 @@ export class RangeSetND implements Iterable<string[]> {
    */
   copy(): RangeSetND {
     const nd = RangeSetND.fromVectors(
-      this.#vecs.map((v) => v.map((rg) => rg.copy())),
+      this.#raw().map((v) => v.map((rg) => rg.copy())),
       this.#autostep,
     );
     nd.#dirty = this.#dirty;
@@ -385,8 +417,9 @@ export class RangeSetND implements Iterable<string[]> {
    * ```
    */
   update(other: RangeSetND): this {
-    for (const vec of other.#vecs) {
-      this.#vecs.push(
+    const vecs = this.#raw();
+    for (const vec of other.#raw()) {
+      vecs.push(
         vec.map((rg) => {
           const c = rg.copy();
           c.autostep = this.#autostep;
@@ -428,13 +461,13 @@ export class RangeSetND implements Iterable<string[]> {
    */
   differenceUpdate(other: RangeSetND, options?: { readonly strict?: boolean }): this {
     if (options?.strict) {
-      const missing = subtractVectors(other.#vecs, this.#vecs);
+      const missing = subtractVectors(other.#raw(), this.#raw());
       if (missing.length > 0) {
         const first = vectorAt(missing[0] as Vector, 0);
         throw new NodeSetKeyError(first.join(','));
       }
     }
-    this.#replace(subtractVectors(this.#vecs, other.#vecs));
+    this.#replace(subtractVectors(this.#raw(), other.#raw()));
     return this;
   }
 
@@ -464,7 +497,7 @@ export class RangeSetND implements Iterable<string[]> {
    */
   intersectionUpdate(other: RangeSetND): this {
     if (other === this) return this;
-    this.#replace(intersectVectors(this.#vecs, other.#vecs));
+    this.#replace(intersectVectors(this.#raw(), other.#raw()));
     return this;
   }
 
@@ -529,18 +562,35 @@ export class RangeSetND implements Iterable<string[]> {
   #replace(vecs: Vector[]): void {
     for (const vec of vecs) for (const rg of vec) rg.autostep = this.#autostep;
     this.#vecs = vecs;
+    this.#points = undefined;
     this.#dirty = true;
+  }
+
+  /** The vectors, unfolded but with pending single tuples folded in. */
+  #raw(): Vector[] {
+    if (this.#points !== undefined) this.#folded();
+    return this.#vecs;
   }
 
   /** The vectors, folded as ClusterShell folds them. */
   #folded(): Vector[] {
-    if (this.#dirty) {
-      if (this.#vecs.length > 1 && !this.#foldUnivariate()) {
-        this.#vecs = foldMultivariate(this.#vecs, this.#autostep);
-      }
+    if (this.#points !== undefined) {
+      this.#multivariate();
+    } else if (this.#dirty) {
+      if (this.#vecs.length > 1 && !this.#foldUnivariate()) this.#multivariate();
       this.#dirty = false;
     }
     return this.#vecs;
+  }
+
+  #multivariate(): void {
+    const dim = this.dim();
+    const boxes = this.#vecs.map((vec) => vec.map((rg) => rg.runs as Runs));
+    const folded = foldTuples(dim, boxes, this.#points);
+    this.#vecs = folded.map((vec) => vec.map((runs) => RangeSet.fromRuns(runs, this.#autostep)));
+    this.#points = undefined;
+    this.#dirty = false;
+    this.#multivarHint = true;
   }
 
   /** Merges the vectors when they differ on one axis at most; false when they do not. */
@@ -674,150 +724,4 @@ function subtractVectors(a: readonly Vector[], b: readonly Vector[]): Vector[] {
     cur = next;
   }
   return cur;
-}
-
-/** A vector during the multivariate fold, with its sort key cached. */
-interface FoldVec {
-  readonly rs: Vector;
-  key?: (number | string)[];
-}
-
-function sortKey(v: FoldVec): (number | string)[] {
-  if (v.key === undefined) {
-    const key: (number | string)[] = [-vectorSize(v.rs)];
-    for (const rg of v.rs) key.push(-rg.size, rg.firstString(), rg.lastString());
-    v.key = key;
-  }
-  return v.key;
-}
-
-function compareKeys(a: FoldVec, b: FoldVec): number {
-  const ka = sortKey(a);
-  const kb = sortKey(b);
-  for (let i = 0; i < ka.length; i++) {
-    const x = ka[i] as number | string;
-    const y = kb[i] as number | string;
-    if (x < y) return -1;
-    if (x > y) return 1;
-  }
-  return 0;
-}
-
-/**
- * Merges two vectors when they differ on one axis at most, where the two RangeSets of that axis
- * are disjoint or one contains the other (ClusterShell's rule); undefined otherwise.
- */
-function tryMerge(a: Vector, b: Vector): Vector | undefined {
-  let diff = 0;
-  const out: Vector = new Array(a.length);
-  for (let d = 0; d < a.length; d++) {
-    const ra = a[d] as RangeSet;
-    const rb = b[d] as RangeSet;
-    if (ra === rb || ra.equals(rb)) {
-      out[d] = ra;
-      continue;
-    }
-    if (++diff > 1) return undefined;
-    if (ra.isDisjointFrom(rb)) out[d] = ra.union(rb);
-    else if (ra.isSupersetOf(rb)) out[d] = ra;
-    else if (rb.isSupersetOf(ra)) out[d] = rb;
-    else return undefined;
-  }
-  return out;
-}
-
-/**
- * ClusterShell's multivariate fold: every tuple becomes a vector of one-index RangeSets, then
- * vectors that differ on one axis are merged, first in linear passes over the sorted list, then
- * in full passes, until nothing changes. The result depends only on the set of tuples.
- */
-function foldMultivariate(vecs: readonly Vector[], autostep: number | undefined): Vector[] {
-  const dim = (vecs[0] as Vector).length;
-  // one shared one-index RangeSet per axis and index: they are never mutated
-  const singles: Map<string, RangeSet>[] = Array.from({ length: dim }, () => new Map());
-  const seen = new Set<string>();
-  let list: FoldVec[] = [];
-  for (const vec of vecs) {
-    const axes = vec.map((rg, d) => {
-      const out: RangeSet[] = [];
-      const cache = singles[d] as Map<string, RangeSet>;
-      for (const seg of rg.segments()) {
-        for (let v = seg.lo; v <= seg.hi; v++) {
-          const s = formatElement(seg.cls, v);
-          let one = cache.get(s);
-          if (one === undefined) {
-            const runs: Runs = runsFromPairs([seg.cls], [v]);
-            one = RangeSet.fromRuns(runs, autostep);
-            cache.set(s, one);
-          }
-          out.push(one);
-        }
-      }
-      return out;
-    });
-    const idx = new Array<number>(dim).fill(0);
-    if (axes.some((a) => a.length === 0)) continue;
-    for (;;) {
-      const point = idx.map((k, d) => (axes[d] as RangeSet[])[k] as RangeSet);
-      const id = point.map((p) => p.firstString()).join(';');
-      if (!seen.has(id)) {
-        seen.add(id);
-        list.push({ rs: point });
-      }
-      let d = dim - 1;
-      while (d >= 0) {
-        idx[d] = (idx[d] as number) + 1;
-        if ((idx[d] as number) < (axes[d] as RangeSet[]).length) break;
-        idx[d] = 0;
-        d--;
-      }
-      if (d < 0) break;
-    }
-  }
-  let full = false;
-  let changed = true;
-  while (changed) {
-    changed = false;
-    list.sort(compareKeys);
-    if (!full) {
-      const out: FoldVec[] = [];
-      let cur = list[0] as FoldVec;
-      for (let j = 1; j < list.length; j++) {
-        const next = list[j] as FoldVec;
-        const merged = tryMerge(cur.rs, next.rs);
-        if (merged !== undefined) {
-          cur = { rs: merged };
-          changed = true;
-        } else {
-          out.push(cur);
-          cur = next;
-        }
-      }
-      if (list.length > 0) out.push(cur);
-      list = out;
-    } else {
-      const removed = new Uint8Array(list.length);
-      for (let i = 0; i < list.length; i++) {
-        if (removed[i]) continue;
-        let cur = list[i] as FoldVec;
-        for (let j = i + 1; j < list.length; j++) {
-          if (removed[j]) continue;
-          const merged = tryMerge(cur.rs, (list[j] as FoldVec).rs);
-          if (merged !== undefined) {
-            cur = { rs: merged };
-            removed[j] = 1;
-            changed = true;
-          }
-        }
-        list[i] = cur;
-      }
-      list = list.filter((_, i) => !removed[i]);
-    }
-    if (!changed && !full) {
-      changed = true;
-      full = true;
-    }
-  }
-  // the shared one-index RangeSets must not leak into a mutable set
-  return list.map((v) => v.rs.map((rg) => rg.copy()));
 }

@@ -13,8 +13,11 @@
 /** A flat array of `[cls, lo, hi]` triples, sorted and normalized. */
 export type Runs = number[];
 
+/** A read-only view of runs. */
+export type RunsView = readonly number[];
+
 /** Number of values held by `runs`. */
-export function runsCount(runs: Runs): number {
+export function runsCount(runs: RunsView): number {
   let n = 0;
   for (let i = 0; i < runs.length; i += 3)
     n += (runs[i + 2] as number) - (runs[i + 1] as number) + 1;
@@ -22,7 +25,7 @@ export function runsCount(runs: Runs): number {
 }
 
 /** Whether value `v` of class `cls` is in `runs` (binary search). */
-export function runsHas(runs: Runs, cls: number, v: number): boolean {
+export function runsHas(runs: RunsView, cls: number, v: number): boolean {
   let lo = 0;
   let hi = runs.length / 3 - 1;
   while (lo <= hi) {
@@ -48,14 +51,14 @@ function push(out: Runs, cls: number, lo: number, hi: number): void {
 }
 
 /** Compares the position of run `i` of `a` with run `j` of `b` by (class, lo). */
-function before(a: Runs, i: number, b: Runs, j: number): boolean {
+function before(a: RunsView, i: number, b: RunsView, j: number): boolean {
   const ca = a[i] as number;
   const cb = b[j] as number;
   return ca < cb || (ca === cb && (a[i + 1] as number) <= (b[j + 1] as number));
 }
 
 /** The union of two run sets. */
-export function runsUnion(a: Runs, b: Runs): Runs {
+export function runsUnion(a: RunsView, b: RunsView): Runs {
   if (a.length === 0) return b.slice();
   if (b.length === 0) return a.slice();
   const out: Runs = [];
@@ -74,7 +77,7 @@ export function runsUnion(a: Runs, b: Runs): Runs {
 }
 
 /** The intersection of two run sets. */
-export function runsIntersection(a: Runs, b: Runs): Runs {
+export function runsIntersection(a: RunsView, b: RunsView): Runs {
   const out: Runs = [];
   let i = 0;
   let j = 0;
@@ -101,7 +104,7 @@ export function runsIntersection(a: Runs, b: Runs): Runs {
 }
 
 /** The values of `a` that are not in `b`. */
-export function runsDifference(a: Runs, b: Runs): Runs {
+export function runsDifference(a: RunsView, b: RunsView): Runs {
   if (b.length === 0) return a.slice();
   const out: Runs = [];
   let j = 0;
@@ -131,12 +134,12 @@ export function runsDifference(a: Runs, b: Runs): Runs {
 }
 
 /** The values in exactly one of `a` and `b`. */
-export function runsSymmetricDifference(a: Runs, b: Runs): Runs {
+export function runsSymmetricDifference(a: RunsView, b: RunsView): Runs {
   return runsUnion(runsDifference(a, b), runsDifference(b, a));
 }
 
 /** Whether every value of `a` is in `b`. */
-export function runsIsSubset(a: Runs, b: Runs): boolean {
+export function runsIsSubset(a: RunsView, b: RunsView): boolean {
   let j = 0;
   for (let i = 0; i < a.length; i += 3) {
     const cls = a[i] as number;
@@ -157,7 +160,7 @@ export function runsIsSubset(a: Runs, b: Runs): boolean {
 }
 
 /** Whether `a` and `b` share no value. */
-export function runsIsDisjoint(a: Runs, b: Runs): boolean {
+export function runsIsDisjoint(a: RunsView, b: RunsView): boolean {
   let i = 0;
   let j = 0;
   while (i < a.length && j < b.length) {
@@ -180,7 +183,7 @@ export function runsIsDisjoint(a: Runs, b: Runs): boolean {
 }
 
 /** Whether two normalized run sets hold the same values. */
-export function runsEqual(a: Runs, b: Runs): boolean {
+export function runsEqual(a: RunsView, b: RunsView): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -204,7 +207,7 @@ export function runsFromPairs(classes: ArrayLike<number>, values: ArrayLike<numb
 }
 
 /** Builds runs from already sorted triples that may touch or overlap. */
-export function runsNormalize(triples: Runs): Runs {
+export function runsNormalize(triples: RunsView): Runs {
   const idx: number[] = [];
   for (let i = 0; i < triples.length; i += 3) idx.push(i);
   idx.sort((x, y) => {

@@ -258,3 +258,34 @@ export function* scanString(
     yield { op, pat: newpat, rsets };
   }
 }
+
+/**
+ * Fast path of {@link scanSingle} for lists of plain names: pushes each digit run's (class,
+ * value) to `cls`/`val` instead of building RangeSets. Returns the pattern, or undefined when
+ * the name needs the full scanner.
+ */
+export function scanPlainName(s: string, cls: number[], val: number[]): string | undefined {
+  let pat = '';
+  let i = 0;
+  const n = s.length;
+  let textStart = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) {
+      i++;
+      continue;
+    }
+    let k = i + 1;
+    while (k < n && isDigit(s.charCodeAt(k))) k++;
+    const len = k - i;
+    if (len > 15) return undefined;
+    let v = 0;
+    for (let j = i; j < k; j++) v = v * 10 + (s.charCodeAt(j) - 48);
+    cls.push(len > 1 && c === 48 ? len : 0);
+    val.push(v);
+    pat += `${s.slice(textStart, i)}%s`;
+    textStart = k;
+    i = k;
+  }
+  return pat + s.slice(textStart);
+}

@@ -32,3 +32,16 @@ export function slotCount(pat: string): number {
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The text before and after the single `%s` slot of a 1D pattern, `%%` undone. */
+export function splitSlot(pat: string): [string, string] {
+  let i = -1;
+  for (let k = pat.indexOf('%'); k >= 0; k = pat.indexOf('%', k + 2)) {
+    if (pat[k + 1] === 's') {
+      i = k;
+      break;
+    }
+  }
+  if (i < 0) return [formatPattern(pat, []), ''];
+  return [pat.slice(0, i).replaceAll('%%', '%'), pat.slice(i + 2).replaceAll('%%', '%')];
+}
