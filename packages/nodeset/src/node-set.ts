@@ -1,6 +1,7 @@
 import {
   NodeSetError,
   NodeSetExternalError,
+  NodeSetIndexError,
   NodeSetKeyError,
   NodeSetParseError,
 } from './errors.js';
@@ -340,6 +341,9 @@ export class NodeSet implements Iterable<string> {
    * ```
    */
   slice(start?: number, stop?: number, step?: number): NodeSet {
+    if (step !== undefined && step < 0 && (start !== undefined || stop !== undefined)) {
+      throw new NodeSetIndexError('illegal start and stop when negative step is used');
+    }
     const n = this.size;
     const [a, b, s] = sliceIndices(n, start, stop, step);
     const { first, count, step: st } = slicePositions(a, b, s);

@@ -61,11 +61,8 @@ export class RangeSetND implements Iterable<string[]> {
       if (vec.length === 0) continue;
       this.#vecs.push(
         vec.map((rg, axis) => {
-          if (rg instanceof RangeSet) {
-            const c = rg.copy();
-            if (options?.autostep !== undefined) c.autostep = this.#autostep;
-            return c;
-          }
+          // a RangeSet keeps its own autostep, as in ClusterShell
+          if (rg instanceof RangeSet) return rg.copy();
           if (typeof rg === 'string') return new RangeSet(rg, { autostep: this.#autostep });
           return RangeSet.fromOne(rg, { autostep: this.#autostep, pad: pads?.[axis] ?? 0 });
         }),
@@ -397,12 +394,13 @@ export class RangeSetND implements Iterable<string[]> {
    * ```
    */
   copy(): RangeSetND {
+    // ClusterShell's copy keeps each RangeSet's autostep but not the set's own
     const nd = RangeSetND.fromVectors(
-      this.#raw().map((v) => v.map((rg) => rg.copy())),
-      this.#autostep,
+      this.#vecs.map((v) => v.map((rg) => rg.copy())),
+      undefined,
     );
+    nd.#points = this.#points;
     nd.#dirty = this.#dirty;
-    nd.#multivarHint = this.#multivarHint;
     return nd;
   }
 
@@ -497,7 +495,10 @@ export class RangeSetND implements Iterable<string[]> {
    */
   intersectionUpdate(other: RangeSetND): this {
     if (other === this) return this;
-    this.#replace(intersectVectors(this.#raw(), other.#raw()));
+    const vecs = intersectVectors(this.#raw(), other.#raw());
+    // ClusterShell gathers the pieces in a fresh set, so they lose their autostep
+    for (const vec of vecs) for (const rg of vec) rg.autostep = undefined;
+    this.#replace(vecs);
     return this;
   }
 
@@ -560,7 +561,6 @@ export class RangeSetND implements Iterable<string[]> {
   }
 
   #replace(vecs: Vector[]): void {
-    for (const vec of vecs) for (const rg of vec) rg.autostep = this.#autostep;
     this.#vecs = vecs;
     this.#points = undefined;
     this.#dirty = true;
@@ -598,8 +598,10 @@ export class RangeSetND implements Iterable<string[]> {
     const vecs = this.#vecs;
     const dim = this.dim();
     let varying = -1;
-    let univariate = true;
+    // ClusterShell merges only when exactly one axis differs (identical vectors are not "univariate")
+    let univariate = dim === 1;
     if (dim > 1 && vecs.length > 1) {
+      univariate = true;
       const first = vecs[0] as Vector;
       for (let d = 0; d < dim; d++) {
         const ref = first[d] as RangeSet;
@@ -618,6 +620,7 @@ export class RangeSetND implements Iterable<string[]> {
           varying = d;
         }
       }
+      if (varying < 0) univariate = false;
     }
     if (univariate) {
       if (vecs.length > 1) {

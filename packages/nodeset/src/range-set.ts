@@ -26,7 +26,7 @@ import {
   runsSymmetricDifference,
   runsUnion,
 } from './internal/intervals.js';
-import { pyInt, pyStrip } from './internal/py-int.js';
+import { pyInt, pyLen, pyStrip } from './internal/py-int.js';
 
 /**
  * Options of a {@link RangeSet}.
@@ -458,10 +458,13 @@ export class RangeSet implements Iterable<string> {
    * ```
    */
   contiguous(): RangeSet[] {
-    return this.#fold(Number.POSITIVE_INFINITY).map((r) => {
+    // as in ClusterShell, the last run is kept whole when it meets the set's own autostep
+    const runs = this.#fold(Number.POSITIVE_INFINITY, autostepThreshold(this.#autostep));
+    return runs.map((r) => {
       const rs = new RangeSet();
       const out: Runs = [];
-      addRunTo(out, r.start, r.last, r.pad);
+      if (r.step === 1) addRunTo(out, r.start, r.last, r.pad);
+      else for (let v = r.start; v <= r.last; v += r.step) addRunTo(out, v, v, r.pad);
       rs.#set(runsNormalize(out));
       return rs;
     });
@@ -872,8 +875,11 @@ export class RangeSet implements Iterable<string> {
     this.#size = -1;
   }
 
-  /** Folds the set into runs, as ClusterShell does, given the internal autostep threshold. */
-  #fold(threshold: number): FoldRun[] {
+  /**
+   * Folds the set into runs, as ClusterShell does, given the internal autostep threshold (and the
+   * one ClusterShell applies to the last run, which differs for `contiguous()`).
+   */
+  #fold(threshold: number, lastThreshold = threshold): FoldRun[] {
     const out: FoldRun[] = [];
     let started = false;
     let curStart = 0;
@@ -933,7 +939,7 @@ export class RangeSet implements Iterable<string> {
     if (started) {
       const pad = curPadded ? curPad : 0;
       if (curStep === 0) out.push({ start: curStart, last, step: 1, pad });
-      else if (curStep === 1 || last - curStart >= threshold * curStep) {
+      else if (curStep === 1 || last - curStart >= lastThreshold * curStep) {
         out.push({ start: curStart, last, step: curStep, pad });
       } else {
         for (let j = curStart; j <= last; j += curStep)
@@ -1107,19 +1113,19 @@ export function parseRangeSet(pattern: string): Runs {
     let start: number;
     if (beginInt !== 0) {
       const begins = begin.replace(/^0+/, '');
-      if (begin.length - begins.length > 0) pad = begin.length;
+      if (begin.length - begins.length > 0) pad = pyLen(begin);
       const s = pyInt(begins);
       if (s === undefined) convFail();
       start = s as number;
     } else {
-      if (begin.length > 1) pad = begin.length;
+      if (pyLen(begin) > 1) pad = pyLen(begin);
       start = 0;
     }
     const endInt = pyInt(end);
     if (endInt === undefined) convFail();
     const ends = endInt !== 0 ? end.replace(/^0+/, '') : end;
-    const endpad = end.length - ends.length > 0 ? end.length : 0;
-    if ((pad > 0 || endpad > 0) && begin.length !== end.length) fail('padding length mismatch');
+    const endpad = end.length - ends.length > 0 ? pyLen(end) : 0;
+    if ((pad > 0 || endpad > 0) && pyLen(begin) !== pyLen(end)) fail('padding length mismatch');
     const stopAbs = pyInt(ends);
     if (stopAbs === undefined) convFail();
     if (pad > 0 && beginSign < 0) fail('padding not supported in negative ranges');

@@ -10,7 +10,7 @@
 import { NodeSetParseError, NodeSetParseRangeError, RangeSetParseError } from '../errors.js';
 import { RangeSet } from '../range-set.js';
 import { MAX_INDEX } from './elements.js';
-import { pyLstrip, pyRstrip, pyStrip } from './py-int.js';
+import { decimalValue, isDecimal, pyLstrip, pyRstrip, pyStrip } from './py-int.js';
 
 /** The set operations of the string syntax. */
 export type SetOp = 'update' | 'difference' | 'intersection' | 'symmetricDifference';
@@ -94,21 +94,25 @@ export function scanSingle(
   if (s.length === 0) throw parseError(ctx, 'parse error', undefined);
   let pat = '';
   const rsets: RangeSet[] = [];
+  // alternate runs of non-digits and digits (Python's `(\D*)(\d*)`, Unicode digits included)
+  const chars = Array.from(s);
   let i = 0;
-  while (i < s.length) {
+  while (i < chars.length) {
     let j = i;
-    while (j < s.length && !isDigit(s.charCodeAt(j))) j++;
-    const pfx = s.slice(i, j);
+    while (j < chars.length && !isDecimal((chars[j] as string).codePointAt(0) as number)) j++;
+    const pfx = chars.slice(i, j).join('');
     let k = j;
-    while (k < s.length && isDigit(s.charCodeAt(k))) k++;
-    const idx = s.slice(j, k);
+    while (k < chars.length && isDecimal((chars[k] as string).codePointAt(0) as number)) k++;
     i = k;
-    if (idx.length === 0) {
+    if (k === j) {
       pat += pfx;
       continue;
     }
-    const value = Number(idx);
+    const digits = chars.slice(j, k);
+    let value = 0;
+    for (const d of digits) value = value * 10 + decimalValue(d.codePointAt(0) as number);
     if (value > MAX_INDEX) {
+      const idx = digits.join('');
       if (value > 1e100) {
         throw rangeError(
           ctx,
@@ -118,7 +122,8 @@ export function scanSingle(
       pat += pfx + idx;
       continue;
     }
-    const pad = idx.length > 1 && idx.charCodeAt(0) === 48 ? idx.length : 0;
+    // padding counts only ASCII leading zeros, as Python's lstrip('0')
+    const pad = digits.length > 1 && (value === 0 || digits[0] === '0') ? digits.length : 0;
     pat += `${pfx}%s`;
     rsets.push(RangeSet.fromOne(value, { autostep, pad }));
   }
@@ -271,6 +276,7 @@ export function scanPlainName(s: string, cls: number[], val: number[]): string |
   let textStart = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
+    if (c > 127) return undefined;
     if (!isDigit(c)) {
       i++;
       continue;

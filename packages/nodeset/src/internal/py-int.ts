@@ -1,31 +1,79 @@
 /**
- * Python's `int()` on strings, as ClusterShell relies on it to read range bounds: surrounding
- * white space, one sign, and single underscores between digits are accepted.
+ * The few Python string behaviours that ClusterShell's parser relies on: `int()` on strings
+ * (white space, one sign, single underscores, and every Unicode decimal digit), `str.strip()`
+ * and its white space, and `len()` in code points.
  *
  * @internal
  */
 
-const PY_INT = /^[ \t\n\r\f\v]*([+-]?)(\d(?:_?\d)*)[ \t\n\r\f\v]*$/;
+/** Python's white space for `str.strip()` and `int()`. */
+const WS =
+  '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const STRIP = new RegExp(`^[${WS}]+|[${WS}]+$`, 'g');
+const LSTRIP = new RegExp(`^[${WS}]+`);
+const RSTRIP = new RegExp(`[${WS}]+$`);
+const ND = /\p{Nd}/u;
+
+/** Whether a code point is a Unicode decimal digit (Python's `\d` and `str.isdecimal()`). */
+export function isDecimal(cp: number): boolean {
+  if (cp < 128) return cp >= 48 && cp <= 57;
+  return ND.test(String.fromCodePoint(cp));
+}
+
+/** The value (0-9) of a decimal digit code point: Unicode keeps each digit set as 10 in a row. */
+export function decimalValue(cp: number): number {
+  if (cp < 128) return cp - 48;
+  let start = cp;
+  while (start > 0 && isDecimal(start - 1)) start--;
+  return (cp - start) % 10;
+}
 
 /** Python's `int(s)` for base 10, or undefined where Python raises ValueError. */
 export function pyInt(s: string): number | undefined {
-  const m = PY_INT.exec(s);
-  if (m === null) return undefined;
-  const v = Number((m[2] as string).replaceAll('_', ''));
-  return m[1] === '-' ? -v : v;
+  const t = pyStrip(s);
+  let i = 0;
+  let sign = 1;
+  if (t[0] === '+' || t[0] === '-') {
+    if (t[0] === '-') sign = -1;
+    i = 1;
+  }
+  let v = 0;
+  let digits = 0;
+  let lastUnderscore = false;
+  for (const ch of t.slice(i)) {
+    if (ch === '_') {
+      if (digits === 0 || lastUnderscore) return undefined;
+      lastUnderscore = true;
+      continue;
+    }
+    const cp = ch.codePointAt(0) as number;
+    if (!isDecimal(cp)) return undefined;
+    v = v * 10 + decimalValue(cp);
+    digits++;
+    lastUnderscore = false;
+  }
+  if (digits === 0 || lastUnderscore) return undefined;
+  return sign * v;
 }
 
-/** Python's `str.strip()` with no argument (ASCII white space is enough here). */
+/** Python's `str.strip()` with no argument. */
 export function pyStrip(s: string): string {
-  return s.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, '');
+  return s.replace(STRIP, '');
 }
 
 /** Python's `str.lstrip()` with no argument. */
 export function pyLstrip(s: string): string {
-  return s.replace(/^[ \t\n\r\f\v]+/, '');
+  return s.replace(LSTRIP, '');
 }
 
 /** Python's `str.rstrip()` with no argument. */
 export function pyRstrip(s: string): string {
-  return s.replace(/[ \t\n\r\f\v]+$/, '');
+  return s.replace(RSTRIP, '');
+}
+
+/** Python's `len(s)`: the number of code points. */
+export function pyLen(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
 }
