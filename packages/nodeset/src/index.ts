@@ -27,9 +27,10 @@ export {
   type GroupMembership,
   groupList,
   NodeSet,
+  type NodeSetLike,
   type NodeSetOptions,
 } from './node-set.js';
-export { RangeSet, type RangeSetOptions, type RangeSlice } from './range-set.js';
+export { RangeSet, type RangeSetLike, type RangeSetOptions, type RangeSlice } from './range-set.js';
 export { RangeSetND, type RangeSetNDOptions } from './range-set-nd.js';
 export {
   type GroupResolver,

@@ -64,8 +64,12 @@ export interface GroupMembership {
 /** The indexes of one pattern: none (a name without digits), 1D or nD. */
 type Indexes = RangeSet | RangeSetND | null;
 
-/** What a node set operation accepts: another NodeSet or a node set string. */
-type NodeSetLike = NodeSet | string;
+/**
+ * What a node set operation accepts: another NodeSet, or a node set expression to parse.
+ *
+ * @category NodeSet
+ */
+export type NodeSetLike = NodeSet | string;
 
 const MAX_GROUP_DEPTH = 64;
 const WILDCARD = /[*?]/;
@@ -248,9 +252,31 @@ export class NodeSet implements Iterable<string> {
       if (rs === null) yield formatPattern(pat, []);
       else if (rs instanceof RangeSet) {
         const [before, after] = splitSlot(pat);
-        for (const idx of rs) yield before + idx + after;
+        yield* rs.toStrings(before, after);
       } else for (const vec of rs) yield formatPattern(pat, vec);
     }
+  }
+
+  /**
+   * The node names in order, in one array (the fastest way to expand a large set).
+   *
+   * @returns the node names
+   * @example
+   * ```ts
+   * new NodeSet('n[1-3]').toArray(); // ['n1', 'n2', 'n3']
+   * ```
+   */
+  toArray(): string[] {
+    const out: string[] = [];
+    for (const [pat, rs] of this.#sorted()) {
+      if (rs instanceof RangeSet) {
+        const [before, after] = splitSlot(pat);
+        const names = rs.toStrings(before, after);
+        for (let i = 0; i < names.length; i++) out.push(names[i] as string);
+      } else if (rs === null) out.push(formatPattern(pat, []));
+      else for (const vec of rs) out.push(formatPattern(pat, vec));
+    }
+    return out;
   }
 
   /**
@@ -1233,7 +1259,7 @@ function resolveGroupString(
  * ```
  */
 export function expand(pattern: string, options?: NodeSetOptions): string[] {
-  return [...new NodeSet(pattern, options)];
+  return new NodeSet(pattern, options).toArray();
 }
 
 /**

@@ -199,6 +199,38 @@ export class RangeSetND implements Iterable<string[]> {
   }
 
   /**
+   * Iterates over the tuples with the largest padding of each axis of their vector
+   * (ClusterShell's `iter_padding()`).
+   *
+   * @returns an iterator of `[tuple, paddings]` pairs
+   * @example
+   * ```ts
+   * [...new RangeSetND([['01-02', '3']]).iterPadding()][0]; // [['01', '3'], [2, undefined]]
+   * ```
+   */
+  *iterPadding(): IterableIterator<[string[], (number | undefined)[]]> {
+    for (const vec of this.#folded()) {
+      const pads = vec.map((rg) => rg.padding);
+      for (const t of product(vec.map((rg) => [...rg]))) yield [t, pads];
+    }
+  }
+
+  /**
+   * Folds the vectors now (ClusterShell's explicit `fold()`); folding otherwise happens when
+   * the vectors are first read.
+   *
+   * @returns this set
+   * @example
+   * ```ts
+   * new RangeSetND([['1', '1'], ['2', '1']]).fold().vectors().length; // 1
+   * ```
+   */
+  fold(): this {
+    this.#folded();
+    return this;
+  }
+
+  /**
    * The tuple at position `i` (negative from the end), or undefined when out of range.
    *
    * @param i - a position
