@@ -26,7 +26,7 @@ import {
   runsSymmetricDifference,
   runsUnion,
 } from './internal/intervals.js';
-import { pyInt, pyLen, pyStrip } from './internal/py-int.js';
+import { exceedsGoogol, pyInt, pyLen, pyStrip } from './internal/py-int.js';
 
 /**
  * Options of a {@link RangeSet}.
@@ -324,7 +324,9 @@ export class RangeSet implements Iterable<string> {
     let k = 0;
     for (const seg of this.segments()) {
       if (seg.cls === 0) for (let v = seg.lo; v <= seg.hi; v++) out[k++] = prefix + v + suffix;
-      else for (let v = seg.lo; v <= seg.hi; v++) out[k++] = prefix + String(v).padStart(seg.cls, '0') + suffix;
+      else
+        for (let v = seg.lo; v <= seg.hi; v++)
+          out[k++] = prefix + String(v).padStart(seg.cls, '0') + suffix;
     }
     return out;
   }
@@ -969,6 +971,9 @@ export class RangeSet implements Iterable<string> {
   }
 }
 
+/** `a` or `a-b` in ASCII digits, nothing else: most range strings. */
+const SIMPLE_RANGE = /^(\d{1,15})(?:-(\d{1,15}))?$/;
+
 /** The internal threshold of ClusterShell's fold: autostep - 1, or +Infinity when off. */
 function autostepThreshold(autostep: number | undefined): number {
   return autostep === undefined ? Number.POSITIVE_INFINITY : autostep - 1;
@@ -1072,6 +1077,22 @@ export function parseRangeSet(pattern: string): Runs {
   for (const raw of pattern.split(',')) {
     const position = offset + (raw.length - raw.trimStart().length);
     offset += raw.length + 1;
+    const simple = SIMPLE_RANGE.exec(raw);
+    if (simple !== null) {
+      // fast path for `a` and `a-b` in plain ASCII digits, same rules as below
+      const a = simple[1] as string;
+      const b = simple[2] ?? a;
+      const padA = a.length > 1 && a.charCodeAt(0) === 48 ? a.length : 0;
+      const padB = b.length > 1 && b.charCodeAt(0) === 48 ? b.length : 0;
+      const va = Number(a);
+      const vb = Number(b);
+      if ((padA === 0 && padB === 0) || (a.length === b.length && va > 0 && vb > 0)) {
+        if (va <= vb && vb <= MAX_INDEX) {
+          addRunTo(triples, va, vb, padA);
+          continue;
+        }
+      }
+    }
     const subrange = pyStrip(raw);
     const fail = (reason: string): never => {
       throw new RangeSetParseError(reason, {
@@ -1150,7 +1171,7 @@ export function parseRangeSet(pattern: string): Runs {
     if (pad > 0 && beginSign < 0) fail('padding not supported in negative ranges');
     const first = start * beginSign;
     const last = (stopAbs as number) * endSign;
-    if ((stopAbs as number) > 1e100 || first > last || (step as number) < 1)
+    if (exceedsGoogol(Array.from(ends.trim())) || first > last || (step as number) < 1)
       fail('invalid values in range');
     if (Math.abs(first) > MAX_INDEX || Math.abs(last) > MAX_INDEX) {
       fail('index too large (above 2^53)');

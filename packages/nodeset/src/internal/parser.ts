@@ -10,7 +10,7 @@
 import { NodeSetParseError, NodeSetParseRangeError, RangeSetParseError } from '../errors.js';
 import { RangeSet } from '../range-set.js';
 import { MAX_INDEX } from './elements.js';
-import { decimalValue, isDecimal, pyLstrip, pyRstrip, pyStrip } from './py-int.js';
+import { decimalValue, exceedsGoogol, isDecimal, pyLstrip, pyRstrip, pyStrip } from './py-int.js';
 
 /** The set operations of the string syntax. */
 export type SetOp = 'update' | 'difference' | 'intersection' | 'symmetricDifference';
@@ -113,7 +113,7 @@ export function scanSingle(
     for (const d of digits) value = value * 10 + decimalValue(d.codePointAt(0) as number);
     if (value > MAX_INDEX) {
       const idx = digits.join('');
-      if (value > 1e100) {
+      if (exceedsGoogol(digits)) {
         throw rangeError(
           ctx,
           new RangeSetParseError('invalid rangeset index', { input: idx, part: idx }),

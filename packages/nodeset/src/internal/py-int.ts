@@ -58,6 +58,16 @@ export function pyInt(s: string): number | undefined {
 
 /** Python's `str.strip()` with no argument. */
 export function pyStrip(s: string): string {
+  const n = s.length;
+  if (
+    n === 0 ||
+    (s.charCodeAt(0) > 32 &&
+      s.charCodeAt(n - 1) > 32 &&
+      s.charCodeAt(0) < 127 &&
+      s.charCodeAt(n - 1) < 127)
+  ) {
+    return s;
+  }
   return s.replace(STRIP, '');
 }
 
@@ -77,3 +87,15 @@ export function pyLen(s: string): number {
   for (const _ of s) n++;
   return n;
 }
+
+/** Whether a run of decimal digits is above 1e100 (exactly, as Python compares int and float). */
+export function exceedsGoogol(digits: readonly string[]): boolean {
+  let text = '';
+  for (const d of digits) text += decimalValue(d.codePointAt(0) as number);
+  const trimmed = text.replace(/^0+/, '');
+  if (trimmed.length !== 101) return trimmed.length > 101;
+  // 1e100 as a double is 10^100 + 1.59e83, so compare with that exact value
+  return BigInt(trimmed) > GOOGOL_DOUBLE;
+}
+
+const GOOGOL_DOUBLE = BigInt(1e100);
