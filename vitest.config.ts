@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     projects: ['packages/*/vitest.config.ts'],
     // CI reads the totals from the JSON report (.ci/run prints "N passed, N failed")
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci-vitest.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.ci-vitest.json' }]]
+      : ['default'],
     coverage: {
       provider: 'v8',
       include: ['packages/*/src/**'],
