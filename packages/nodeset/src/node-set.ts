@@ -143,6 +143,42 @@ export class NodeSet implements Iterable<string> {
   }
 
   /**
+   * Creates a NodeSet from single node names taken literally: no operator, bracket, group or
+   * wildcard is interpreted, only the digit runs (ClusterShell's `_fromlist1`, used by
+   * `nodeset -O` to fold formatted names such as `[cn11p]`).
+   *
+   * @param names - the node names
+   * @param options - autostep and fold axes
+   * @returns the NodeSet of those names
+   * @throws {NodeSetParseError} when a name is empty
+   * @example
+   * ```ts
+   * NodeSet.fromNodeNames(['[cn11p]', '[cn12p]']).toString(); // '[cn[11-12]p]'
+   * ```
+   */
+  static fromNodeNames(names: Iterable<string>, options?: NodeSetOptions): NodeSet {
+    const ns = new NodeSet(undefined, { ...options, resolver: null });
+    ns.#resolver = options?.resolver;
+    const pending = new Map<string, PendingIndexes>();
+    for (const name of names) {
+      const s = stripEscape(name);
+      const cls: number[] = [];
+      const val: number[] = [];
+      const pat = s.includes('%') ? undefined : scanPlainName(s, cls, val);
+      if (pat !== undefined && pat.length > 0) {
+        ns.#pend(pending, pat, cls, val);
+      } else {
+        const [p, rsets] = scanSingle(s, ns.#autostep, { input: name });
+        const single = new NodeSet(undefined, { resolver: null });
+        single.#patterns.set(p, indexesOf(rsets, ns.#autostep));
+        ns.#apply('update', single);
+      }
+    }
+    ns.#flushPending(pending);
+    return ns;
+  }
+
+  /**
    * Every node of a group source (the `all` upcall, or every group), as `nodeset -a`.
    *
    * @param options - the source (default: the resolver's default one), autostep and resolver
@@ -373,7 +409,8 @@ export class NodeSet implements Iterable<string> {
     const n = this.size;
     const [a, b, s] = sliceIndices(n, start, stop, step);
     const { first, count, step: st } = slicePositions(a, b, s);
-    const out = new NodeSet(undefined, this.#childOptions());
+    // like ClusterShell, a slice keeps the autostep and resolver, not the fold axes
+    const out = new NodeSet(undefined, { autostep: this.#autostep, resolver: this.#resolver });
     if (count === 0) return out;
     const lastPos = first + (count - 1) * st;
     let base = 0;
@@ -576,7 +613,7 @@ export class NodeSet implements Iterable<string> {
    * ```
    */
   update(other: NodeSetLike): this {
-    this.#apply('update', this.#parse(other));
+    this.#apply('update', this.#parse(other), typeof other === 'string');
     return this;
   }
 
@@ -663,7 +700,7 @@ export class NodeSet implements Iterable<string> {
    * ```
    */
   symmetricDifferenceUpdate(other: NodeSetLike): this {
-    this.#apply('symmetricDifference', this.#parse(other));
+    this.#apply('symmetricDifference', this.#parse(other), typeof other === 'string');
     return this;
   }
 
@@ -769,7 +806,7 @@ export class NodeSet implements Iterable<string> {
    * @internal
    */
   static applyRaw(target: NodeSet, op: SetOp, other: NodeSet): void {
-    target.#apply(op, other);
+    target.#apply(op, other, true);
   }
 
   /**
@@ -837,7 +874,11 @@ export class NodeSet implements Iterable<string> {
     return true;
   }
 
-  /** Adds one pattern's indexes, copying them and applying this set's autostep. */
+  /**
+   * Adds one pattern's indexes and applies this set's autostep. Without `copy` (indexes of a
+   * fresh operand), the result is the same as ClusterShell's copy, which drops an nD set's own
+   * autostep.
+   */
   #add(pat: string, rs: Indexes, copy: boolean): void {
     const cur = this.#patterns.get(pat);
     if (cur !== undefined) {
@@ -849,18 +890,19 @@ export class NodeSet implements Iterable<string> {
       return;
     }
     let v = rs;
-    if (v !== null && copy) {
-      v = v.copy();
+    if (v !== null) {
+      if (copy) v = v.copy();
+      else if (v instanceof RangeSetND) v.dropOwnAutostep();
       if (this.#autostep !== undefined) v.autostep = this.#autostep;
     }
     this.#patterns.set(pat, v);
   }
 
-  /** Applies one set operation with an already parsed operand. */
-  #apply(op: SetOp, other: NodeSet): void {
+  /** Applies one set operation with a parsed operand; a `fresh` operand's indexes may be taken over. */
+  #apply(op: SetOp, other: NodeSet, fresh = false): void {
     switch (op) {
       case 'update':
-        for (const [pat, rs] of other.#patterns) this.#add(pat, rs, true);
+        for (const [pat, rs] of other.#patterns) this.#add(pat, rs, !fresh);
         return;
       case 'intersection': {
         if (other === this) return;
@@ -908,7 +950,7 @@ export class NodeSet implements Iterable<string> {
           } else purge.push(pat);
         }
         for (const [pat, ors] of other.#patterns) {
-          if (!this.#patterns.has(pat)) this.#add(pat, ors, true);
+          if (!this.#patterns.has(pat)) this.#add(pat, ors, !fresh);
         }
         for (const [pat, rs] of this.#patterns) if (rs !== null && rs.size === 0) purge.push(pat);
         for (const pat of purge) this.#patterns.delete(pat);
@@ -963,6 +1005,16 @@ export class NodeSet implements Iterable<string> {
     const val: number[] = [];
     const pat = scanPlainName(s, cls, val);
     if (pat === undefined) return false;
+    this.#pend(pending, pat, cls, val);
+    return true;
+  }
+
+  #pend(
+    pending: Map<string, PendingIndexes>,
+    pat: string,
+    cls: readonly number[],
+    val: readonly number[],
+  ): void {
     let p = pending.get(pat);
     if (p === undefined) {
       p = { dim: val.length, cls: [], val: [] };
@@ -972,7 +1024,6 @@ export class NodeSet implements Iterable<string> {
       p.cls.push(cls[i] as number);
       p.val.push(val[i] as number);
     }
-    return true;
   }
 
   #flushPending(pending: Map<string, PendingIndexes>): void {

@@ -341,6 +341,15 @@ export class RangeSetND implements Iterable<string[]> {
   }
 
   /**
+   * Forgets the set's own autostep but keeps each RangeSet's (what ClusterShell's copy does).
+   *
+   * @internal
+   */
+  dropOwnAutostep(): void {
+    this.#autostep = undefined;
+  }
+
+  /**
    * Whether the tuple given as (class, value) per axis is in the set.
    *
    * @internal

@@ -15,6 +15,7 @@ import {
 } from './internal/elements.js';
 import {
   type Runs,
+  type RunsView,
   runsCount,
   runsDifference,
   runsEqual,
@@ -1024,46 +1025,48 @@ function toRuns(other: RangeSetLike | Iterable<string | number>): Runs {
 }
 
 /** Splits the runs into segments in ClusterShell's element order. */
-function buildSegments(runs: Runs): Segment[] {
-  const negatives: Segment[] = [];
-  // by written width: padded segments first, then unpadded ones
-  const byWidth = new Map<number, { padded: Segment[]; plain: Segment[] }>();
-  const slot = (w: number) => {
-    let s = byWidth.get(w);
-    if (s === undefined) {
-      s = { padded: [], plain: [] };
-      byWidth.set(w, s);
-    }
-    return s;
-  };
+function buildSegments(runs: RunsView): Segment[] {
+  const out: Segment[] = [];
+  let sorted = true;
+  let prevKey = -Infinity;
   for (let i = 0; i < runs.length; i += 3) {
     const cls = runs[i] as number;
     let lo = runs[i + 1] as number;
     const hi = runs[i + 2] as number;
     if (cls > 0) {
-      slot(cls).padded.push({ cls, lo, hi, width: cls, padded: true });
-      continue;
-    }
-    if (lo < 0) {
-      const h = Math.min(hi, -1);
-      negatives.push({ cls: 0, lo, hi: h, width: 0, padded: false });
-      if (hi < 0) continue;
-      lo = 0;
-    }
-    let w = digitCount(lo);
-    while (lo <= hi) {
-      const top = Math.min(hi, w >= 16 ? MAX_INDEX : 10 ** w - 1);
-      slot(w).plain.push({ cls: 0, lo, hi: top, width: w, padded: false });
-      lo = top + 1;
-      w++;
+      out.push({ cls, lo, hi, width: cls, padded: true });
+    } else {
+      if (lo < 0) {
+        out.push({ cls: 0, lo, hi: Math.min(hi, -1), width: 0, padded: false });
+        if (hi < 0) continue;
+        lo = 0;
+      }
+      let w = digitCount(lo);
+      while (lo <= hi) {
+        const top = Math.min(hi, w >= 16 ? MAX_INDEX : 10 ** w - 1);
+        out.push({ cls: 0, lo, hi: top, width: w, padded: false });
+        lo = top + 1;
+        w++;
+      }
     }
   }
-  const out = negatives;
-  for (const w of [...byWidth.keys()].sort((a, b) => a - b)) {
-    const s = byWidth.get(w) as { padded: Segment[]; plain: Segment[] };
-    out.push(...s.padded, ...s.plain);
+  // order: negatives, then by width, padded before plain, then by value
+  for (const seg of out) {
+    const key = segmentKey(seg);
+    if (key < prevKey) {
+      sorted = false;
+      break;
+    }
+    prevKey = key;
   }
+  if (!sorted) out.sort((a, b) => segmentKey(a) - segmentKey(b) || a.lo - b.lo);
   return out;
+}
+
+/** Sort key of a segment by (negative first, width, padded first); `lo` breaks ties. */
+function segmentKey(seg: Segment): number {
+  if (seg.lo < 0 && !seg.padded) return -1;
+  return seg.width * 2 + (seg.padded ? 0 : 1);
 }
 
 /**

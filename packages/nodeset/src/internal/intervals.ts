@@ -195,14 +195,23 @@ export function runsEqual(a: RunsView, b: RunsView): boolean {
  */
 export function runsFromPairs(classes: ArrayLike<number>, values: ArrayLike<number>): Runs {
   const n = values.length;
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => {
-    const d = (classes[x] as number) - (classes[y] as number);
-    return d !== 0 ? d : (values[x] as number) - (values[y] as number);
-  });
+  // group by class (almost always one), then sort each group's values natively
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    const c = classes[i] as number;
+    let g = groups.get(c);
+    if (g === undefined) {
+      g = [];
+      groups.set(c, g);
+    }
+    g.push(values[i] as number);
+  }
   const out: Runs = [];
-  for (const k of order) push(out, classes[k] as number, values[k] as number, values[k] as number);
+  for (const cls of [...groups.keys()].sort((a, b) => a - b)) {
+    const sorted = Float64Array.from(groups.get(cls) as number[]).sort();
+    for (let i = 0; i < sorted.length; i++)
+      push(out, cls, sorted[i] as number, sorted[i] as number);
+  }
   return out;
 }
 
