@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isParseError, NodeSetKeyError, NodeSetValueError, RangeSet, RangeSetParseError } from '../src/index.js';
+import {
+  isParseError,
+  NodeSetKeyError,
+  NodeSetValueError,
+  RangeSet,
+  RangeSetParseError,
+} from '../src/index.js';
 
 describe('RangeSet parsing and folding (ClusterShell 1.9.1 reference)', () => {
   it.each([
@@ -157,7 +163,9 @@ describe('RangeSet API', () => {
       { start: 1, stop: 4, step: 1 },
       { start: 5, stop: 6, step: 1 },
     ]);
-    expect(new RangeSet('1,3,5', { autostep: 2 }).slices()).toEqual([{ start: 1, stop: 6, step: 2 }]);
+    expect(new RangeSet('1,3,5', { autostep: 2 }).slices()).toEqual([
+      { start: 1, stop: 6, step: 2 },
+    ]);
   });
 
   it('tests membership by string, number and set, padding included', () => {
@@ -178,7 +186,9 @@ describe('RangeSet API', () => {
     expect(a.symmetricDifference('8-12').toString()).toBe('1-7,11-12');
     expect(a.toString()).toBe('1-10');
     expect(new RangeSet('1-3').union('01-03').toString()).toBe('1-3,01-03');
-    expect(new RangeSet('0-999999999').difference('500000000').toString()).toBe('0-499999999,500000001-999999999');
+    expect(new RangeSet('0-999999999').difference('500000000').toString()).toBe(
+      '0-499999999,500000001-999999999',
+    );
     expect(a.isSupersetOf('2-3')).toBe(true);
     expect(new RangeSet('2-3').isSubsetOf(a)).toBe(true);
     expect(a.isDisjointFrom('11-12')).toBe(true);

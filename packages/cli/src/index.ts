@@ -1,0 +1,18 @@
+/**
+ * `@cluster-task/cli`: the command-line tools of cluster-task. `nodeset` and `cluset` behave as
+ * ClusterShell 1.9.1's; `nodesetMain()` runs them in-process.
+ *
+ * @module
+ */
+
+export type { CliErrorCode, PythonErrorKind } from './errors.js';
+export {
+  CliError,
+  CliOutputError,
+  CliPythonError,
+  CliSeparatorError,
+  CliUsageError,
+  isCliError,
+} from './errors.js';
+export type { CliIo } from './nodeset-cli.js';
+export { nodesetMain } from './nodeset-cli.js';

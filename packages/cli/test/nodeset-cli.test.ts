@@ -1,0 +1,471 @@
+/**
+ * Differential tests of `nodeset`/`cluset`, option by option: every case runs through
+ * ClusterShell 1.9.1 (the oracle, live) and through our nodesetMain() in-process, and stdout,
+ * stderr and the exit status must be identical, byte for byte.
+ */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { baseEnv, type Case, label, type Outcome, oracleBatch, ours } from './harness.js';
+
+/** Cases grouped by topic; the whole table runs through the oracle in one batch. */
+const TABLE: Readonly<Record<string, readonly Case[]>> = {
+  commands: [
+    { args: ['-c', 'n[1-10]', 'm[1-2]'] },
+    { args: ['--count', 'n[1-10]'] },
+    { args: ['-e', 'n[1-3]', 'm1'] },
+    { args: ['--expand', 'n[01-03]'] },
+    { args: ['-f', 'n1', 'n2', 'n3', 'm[1-2]'] },
+    { args: ['--fold', 'n[1-3]', 'n[2-9]'] },
+    { args: ['-f', 'a[1-2]b[3-4]', 'x[1-2]y'] },
+    { args: ['-f', 'n[1-5]!n2,n7&n[1-6]'] },
+    { args: ['-f', ''] },
+    { args: ['-c', ''] },
+    { args: ['-e', ''] },
+    { args: ['-f', 'n[1-3', 'x'] },
+    { args: ['-c', 'n[3-1]'] },
+    { args: ['-e', 'n[a-b]'] },
+    { args: ['-f', 'n1\nn2\rn3\x1cn4'] },
+    { args: ['-f', 'n1 n2'] },
+    { args: ['-f', 'n[1-10000]', 'n[5000-20000]'] },
+    { args: ['-e', '-S', '\\n', 'n[1-2000]'] },
+  ],
+  usage: [
+    { args: [] },
+    { args: ['-c', '-f', 'n1'] },
+    { args: ['-ecf', 'n1'] },
+    { args: ['-l', '-L'] },
+    { args: ['-c', '--list-sources'] },
+    { args: ['-f', '-r', 'n1'] },
+    { args: ['-fRa', '1'] },
+    { args: ['-Rr', '1'] },
+    { args: ['-f', '--split=2', '--contiguous', 'n1'] },
+    { args: ['-f', '--split=0', '--contiguous', 'n1'] },
+    { args: ['-c', '--axis=1', 'n1'] },
+    { args: ['-f', '-R', '--axis=1', '1'] },
+    { args: ['-z'] },
+    { args: ['-fz'] },
+    { args: ['-f', '-é', 'n1'] },
+    { args: ['--foo'] },
+    { args: ['--gro', 'n1'] },
+    { args: ['--lis', 'n1'] },
+    { args: ['--=x'] },
+    { args: ['--count=3', 'n1'] },
+    { args: ['--autostep'] },
+    { args: ['-f', '-x'] },
+    { args: ['-fS'] },
+    { args: ['-s'] },
+    { args: ['-f', '-s', '-f', 'n1'] },
+    { args: ['-f', '-s', '', 'n1'] },
+    { args: ['-f', '--groupsource=-x', 'n1'] },
+    { args: ['-f', '--split=abc', 'n1'] },
+    { args: ['-f', '--split=09', 'n1'] },
+    { args: ['-f', '--split', ' 0x10', 'n1'] },
+    { args: ['-f', '--pick=1.5', 'n1'] },
+    { args: ['-f', '--autostep=x', 'n1'] },
+    { args: ['-f', '--autostep=5%0', 'n1'] },
+    { args: ['-f', '--autostep=', 'n1'] },
+    { args: ['-f', '--autostep=%', 'n1'] },
+    { args: ['--', '-c', 'n1'] },
+    { args: ['-'] },
+    { args: ['--foo', '--help'] },
+    { args: ['--split=x', '--version'] },
+    { args: ['-ll5'] },
+    { prog: 'cluset', args: ['-c', '-e'] },
+    { prog: 'cluset', args: ['--bad'] },
+  ],
+  help: [
+    { args: ['--help'] },
+    { args: ['-h'] },
+    { args: ['--he'] },
+    { args: ['-h', 'foo'] },
+    { args: ['-ch'] },
+    { args: ['--help', '--foo'] },
+    { args: ['--version'] },
+    { args: ['--v'] },
+    { args: ['-c', '--version', 'n1'] },
+    { prog: 'cluset', args: ['--version'] },
+    { prog: 'cluset', args: ['--help'] },
+  ],
+  parsing: [
+    { args: ['-f', 'n1', '-c'] },
+    { args: ['-f', 'n1', '--'] },
+    { args: ['-f', '--', '-n1'] },
+    { args: ['-f', 'n1', '--', 'n2'] },
+    { args: ['-c', '--', 'n1', '-c'] },
+    { args: ['-fS', '\\n', 'n1', 'n2'] },
+    { args: ['-eS', '\\n', 'n1', 'n2'] },
+    { args: ['-eS\\n', 'n1', 'n2'] },
+    { args: ['-e', '--separator=\\n', 'n1', 'n2'] },
+    { args: ['-e', '--sep', ':', 'n1', 'n2'] },
+    { args: ['-cR', '1-5'] },
+    { args: ['-Rc', '1-5'] },
+    { args: ['--cou', 'n1'] },
+    { args: ['--exp', '--separator', ',', 'n[1-3]'] },
+    { args: ['-f', '-O%s-ib', 'n[1-2]'] },
+    { args: ['-fO', '%s-ib', 'n[1-2]'] },
+    { args: ['-f', '--output=<%s>', 'n[1-2]'] },
+    { args: ['-f', '-f', '-f', 'n1'] },
+    { args: ['-f', '-s', 'x', '-s', 'y', 'n1'] },
+  ],
+  operations: [
+    { args: ['-f', 'n[1-10]', '-x', 'n[2-3]'] },
+    { args: ['-f', 'n[1-10]', '-X', 'n[5-15]'] },
+    { args: ['-f', 'n[1-10]', '-i', 'n[5-15]'] },
+    { args: ['-f', 'n[1-5]', '-i', 'n[2-9]', '-X', 'n[4-12]'] },
+    { args: ['-f', 'n[1-5]', '--intersection', 'n[2-9]', '--xor', 'n[4-12]', '--exclude', 'n5'] },
+    { args: ['-f', 'n[1-5]', '--intersection', 'n[2-9]', '--xor=n[4-12]'] },
+    { args: ['-f', 'n[1-5]', '--int', 'n[2-9]'] },
+    { args: ['-f', 'n[1-5]', '-xn2'] },
+    { args: ['-f', 'n1', '-i'] },
+    { args: ['-f', 'n1', '-x'] },
+    { args: ['-f', 'n1', '--xor'] },
+    { args: ['-f', 'n1', '-x', 'n1'] },
+    { args: ['-f', '-x', 'n1', 'n2'] },
+    { args: ['-x', 'n1', '-f', 'n2'] },
+    { args: ['-q', '-x', 'n1', '-f', 'n2'] },
+    { args: ['-f', '-i', 'n[1-5]', '-x', 'n3', '-X', 'n9', 'n[1-10]'] },
+    { args: ['-f', '-X', 'n9', '-x', 'n3', '-i', 'n[1-5]', 'n[1-10]'] },
+    { args: ['-f', '-x', 'n[1-3', 'n2'] },
+    { args: ['-f', 'n[1-3]', '-x', 'n1\nn2'] },
+    { args: ['-f', '-x', 'n1\nn2', 'n[1-3]'] },
+    { args: ['-f', 'n[1-5]', '-x', '-'], stdin: 'n2 n3\n' },
+    { args: ['-f', 'n[1-5]', '-i', '-'], stdin: 'n2 n3 n9\n' },
+    { args: ['-f', 'n[1-5]', '-X', '-'], stdin: 'n2 n3 n9\n' },
+    { args: ['-f', '-x', '-', 'n[1-9]'], stdin: 'n1 n2\n' },
+    { args: ['-f', '-i', '-'], stdin: 'n1 n2\n' },
+    { args: ['-f', '-x', '-', '-'], stdin: 'n1 n2\n' },
+    { args: ['-c', '-R', '1-10', '-x', '3-5', '-i', '1-4', '-X', '9-12'] },
+  ],
+  stdin: [
+    { args: ['-f'], stdin: 'n1 n2 # n5\n#x\n  n[3-4]\tm1\n' },
+    { args: ['-f', 'n9'], stdin: 'n1 n2\n' },
+    { args: ['-f', 'n9', '-'], stdin: 'n1 n2 # n5\n' },
+    { args: ['-f', '-', '-'], stdin: 'n1\n' },
+    { args: ['-f', '-', 'n5', '-'], stdin: 'n1\n' },
+    { args: ['-f'], stdin: 'n1 n2' },
+    { args: ['-f'], stdin: 'n1 n2#' },
+    { args: ['-f'], stdin: 'n1\rn2\r\nn3' },
+    { args: ['-f'], stdin: 'n1#\rn2\n' },
+    { args: ['-f'], stdin: 'n1\u00a0n2\u2028n3\x1cn4 \n' },
+    { args: ['-f'], stdin: 'n1,n2!n1\n' },
+    { args: ['-f'], stdin: 'n1 n[2\n' },
+    { args: ['-f'], stdin: '' },
+    { args: ['-c'], stdin: '' },
+    { args: ['-e'], stdin: '\n\n# only comments\n' },
+    { args: ['-e'], stdin: Buffer.from([0x6e, 0x31, 0xff, 0x6e, 0x32, 0x0a]) },
+    { args: ['-f'], stdin: Buffer.from([0x6e, 0xc3, 0x0a, 0x6e, 0xe2, 0x82, 0xac, 0x31, 0x0a]) },
+    { args: ['-f'], stdin: Buffer.from('n[1-3]\xff\n', 'latin1') },
+    { args: ['-e'], stdin: 'é1 é2 ü[1-2]\n' },
+    { args: ['-f'], stdin: `${Array.from({ length: 5000 }, (_, i) => `n${i}`).join('\n')}\n` },
+    { args: ['-R', '-f'], stdin: '1-5 7\n9 # 10\n' },
+    { args: ['-R', '-f'], stdin: '1-5 x\n' },
+  ],
+  separator: [
+    { args: ['-e', '-S', '\\n', 'n[1-3]'] },
+    { args: ['-e', '-S', '\\t', 'n[1-3]'] },
+    { args: ['-e', '-S', ',', 'n[1-3]'] },
+    { args: ['-e', '-S', '', 'n[1-3]'] },
+    { args: ['-e', '-S', '\\\\', 'n[1-3]'] },
+    { args: ['-e', '-S', '\\x41\\101\\u00e9\\U0001F600', 'n[1-3]'] },
+    { args: ['-e', '-S', '\\q', 'n[1-3]'] },
+    { args: ['-e', '-S', '\\0', 'n[1-2]'] },
+    { args: ['-e', '-S', '\\a\\b\\f\\v\\r', 'n[1-2]'] },
+    { args: ['-e', '-S', '"', 'n[1-2]'] },
+    { args: ['-e', '-S', "'", 'n[1-2]'] },
+    { args: ['-e', '-S', "''", 'n[1-2]'] },
+    { args: ['-e', '-S', "'''", 'n[1-2]'] },
+    { args: ['-e', '-S', "a'", 'n[1-2]'] },
+    { args: ['-e', '-S', "''' 'x' '''", 'n[1-2]'] },
+    { args: ['-e', '-S', "'''r'\\t'''", 'n[1-2]'] },
+    { args: ['-e', '-S', '\\', 'n[1-2]'] },
+    { args: ['-e', '-S', '\\x4', 'n[1-2]'] },
+    { args: ['-e', '-S', '\\u12', 'n[1-2]'] },
+    { args: ['-e', '-S', '\\U00110000', 'n[1-2]'] },
+    { args: ['-f', '-S', '\\x4', 'n[1-2]'] },
+    { args: ['-c', '-S', '\\x4', 'n[1-2]'] },
+    { args: ['-e', '-S', '\n', 'n[1-2]'] },
+    { args: ['-e', '-S', '\\\n', 'n[1-2]'] },
+    { args: ['-e', '-R', '-S', '+', '1-3'] },
+  ],
+  format: [
+    ...[
+      '%s',
+      '%d',
+      '%i',
+      '%u',
+      '%5d|',
+      '%-5d|',
+      '%05d',
+      '%+d',
+      '% d',
+      '%x',
+      '%#X',
+      '%#o',
+      '%.3d',
+      '%e',
+      '%.2e',
+      '%E',
+      '%f',
+      '%.1f',
+      '%#.0f',
+      '%g',
+      '%G',
+      '%r',
+      '%a',
+      '%c',
+      'count=%s',
+      '%s%%',
+      '%%',
+      'abc',
+      '%',
+      '%s%',
+      '%5%',
+      '%z',
+      '%é',
+      '%l',
+      '%ld',
+      '%*s',
+      '%(x)s',
+      '%s %s',
+    ].map((fmt): Case => ({ args: ['-c', '-O', fmt, 'n[1-1234]'] })),
+    // rounding of exact ties is half to even, as Python's
+    ...['%.2e', '%.3g', '%.1e', '%#.3g', '%.0e'].flatMap((fmt): Case[] => [
+      { args: ['-c', '-O', fmt, 'n[1-1225]'] },
+      { args: ['-c', '-O', fmt, 'n[1-1235]'] },
+      { args: ['-c', '-O', fmt, 'n[1-25]'] },
+      { args: ['-c', '-O', fmt, 'n[1-9995]'] },
+    ]),
+    { args: ['-c', '-O', '%g', 'n[1-100000]'] },
+    { args: ['-c', '-O', '%c', 'n[1-65]'] },
+    ...[
+      '%s',
+      '%r',
+      '%a',
+      '%-6s|',
+      '%6s|',
+      '%.1s',
+      '%c',
+      '%d',
+      '%x',
+      '%f',
+      '%*s',
+      '%.*s',
+      '%(x)s',
+      'x',
+      '%s-%s',
+    ].map((fmt): Case => ({ args: ['-e', '-O', fmt, 'n[1-2]', "a'b", 'é\tz'] })),
+    { args: ['-e', '-O', '%c', 'a', 'b'] },
+    { args: ['-e', '-O', '%c', 'a', 'bc', '--split', '2'] },
+    { args: ['-f', '-O', '%s-ib', 'n[1-3]'] },
+    { args: ['-f', '-O', 'x%s', 'n[1-3]', 'm5'] },
+    { args: ['-f', '-O', '%d', 'n[1-3]'] },
+    { args: ['-f', '-O', '%s%s', 'n[1-3]'] },
+    { args: ['-f', '-O', '%(x)s', 'n1'] },
+    { args: ['-f', '-O', '%s', '--split', '2', 'n[1-3]'] },
+    { args: ['-R', '-f', '-O', '%r', '01-03,5'] },
+    { args: ['-R', '-f', '-O', '<%10r>', '1-3'] },
+    { args: ['-R', '-f', '-O', '%.2s', '1-3'] },
+    { args: ['-R', '-f', '-O', 'abc', '1-3'] },
+    { args: ['-R', '-f', '-O', '%(x)s', '1-3'] },
+    { args: ['-R', '-f', '-O', '%s %s', '1-3'] },
+    { args: ['-R', '-f', '-O', '%x', '1-3'] },
+    { args: ['-R', '-f', '-O', '%f', '1-3'] },
+    { args: ['-R', '-f', '-O', '%c', '1-3'] },
+    { args: ['-R', '-e', '-O', '%03d', '1-3'] },
+    { args: ['-R', '-e', '-O', '[%s]', '08-10'] },
+    { args: ['-R', '-c', '-O', '%(x)s', '1-3'] },
+  ],
+  rangeset: [
+    { args: ['-R', '-c', '1-10/2'] },
+    { args: ['-R', '-e', '01-03,5'] },
+    { args: ['-R', '-f', '01-03,5', '7'] },
+    { args: ['-R', '-f', '1-3', '-x', '2', '-i', '1-2', '-X', '5'] },
+    { args: ['-R', '-f', 'a'] },
+    { args: ['-R', '-f', '1-2:3'] },
+    { args: ['-R', '-f', '3-1'] },
+    { args: ['-R', '-f', '1-3\n5'] },
+    { args: ['-R', '-s', 'local', '-f', '1'] },
+    { args: ['-R', '-q', '-s', 'local', '-f', '1'] },
+    { args: ['-R', '-s', 'nosuch', '-f', '1'] },
+    { args: ['-R', '-l'] },
+    { args: ['-R', '--split=2', '-f', '1-9'] },
+    { args: ['-R', '--contiguous', '-f', '1-3,5-7,9'] },
+    { args: ['-R', '-c', '-I', '1', '01-03,5'] },
+  ],
+  autostep: [
+    { args: ['--autostep=3', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep=3', '-f', 'n[1,3,5,7,9]', '-x', 'n9'] },
+    { args: ['--autostep', '4', '-f', 'n[1,3,5]', 'n[10-20/5]'] },
+    { args: ['--autostep=50%', '-f', 'n[1,3,5,7,8]'] },
+    { args: ['--autostep=100%', '-f', 'n[1,3,5,7,8]'] },
+    { args: ['--autostep=0%', '-f', 'n[1,3,5,7,8]'] },
+    { args: ['--autostep=-50%', '-f', 'n[1,3,5,7,8]'] },
+    { args: ['--autostep=auto', '-f', 'n[1,3,5,7,9]'] },
+    { args: ['--autostep=auto', '-f', 'n[1,3,5,7,9,10]'] },
+    { args: ['--autostep=auto', '-f', '--split=2', 'n[1,3,5,7,9]'] },
+    { args: ['--autostep=3', '-f', '--split=2', 'n[1,3,5,7,9,11]'] },
+    { args: ['--autostep=3', '-f', '-I', '0-3', 'n[1,3,5,7,9]'] },
+    { args: ['--autostep=50%', '-f', '-I', '0-3', 'n[1,3,5,7,9]'] },
+    { args: ['--autostep=0', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep=1', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep=2', '-f', 'n[1,3]'] },
+    { args: ['--autostep=-1', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep= 3 ', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep=1_0', '-f', 'n[1-20/2]'] },
+    { args: ['--autostep=\u0663', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep=nan%', '-f', 'n[1,3,5,7]'] },
+    { args: ['--autostep=1e2%', '-f', 'n[1,3,5,7]'] },
+    { args: ['-R', '--autostep=3', '-f', '1,3,5,7,8'] },
+    { args: ['-R', '--autostep=50%', '-f', '1,3,5,7,8'] },
+    { args: ['--autostep=3', '-e', 'n[1,3,5,7]'] },
+    { args: ['--autostep=3', '-c', 'n[1,3,5,7]'] },
+    { args: ['--autostep=3', '-f'], stdin: 'n1 n3\nn5 n7\n' },
+  ],
+  slicing: [
+    { args: ['-f', '-I', '0-2,5', 'n[1-10]'] },
+    { args: ['-f', '-I', '0', 'n[1-10]'] },
+    { args: ['-f', '-I', '9', 'n[1-10]'] },
+    { args: ['-f', '-I', '100', 'n[1-10]'] },
+    { args: ['-f', '-I', '8-20', 'n[1-10]'] },
+    { args: ['-f', '-I', '0-9/3', 'n[1-10]'] },
+    { args: ['-f', '-I', '', 'n[1-10]'] },
+    { args: ['-f', '-I', 'x', 'n[1-10]'] },
+    { args: ['-f', '-I', '-1', 'n[1-10]'] },
+    { args: ['-e', '-I', '1-2', 'n[1-10]', 'a[1-3]'] },
+    { args: ['-c', '-I', '0-4', 'n[1-3]'] },
+    { args: ['-f', '--split', '3', 'n[1-10]'] },
+    { args: ['-f', '--split=010', 'n[1-20]'] },
+    { args: ['-f', '--split=0x2', 'n[1-20]'] },
+    { args: ['-f', '--split=0b11', 'n[1-20]'] },
+    { args: ['-f', '--split=0', 'n[1-5]'] },
+    { args: ['-f', '--split=-1', 'n[1-5]'] },
+    { args: ['-f', '--split=9', 'n[1-3]'] },
+    { args: ['-c', '--split=2', 'n[1-5]'] },
+    { args: ['-e', '--split=2', 'n[1-5]'] },
+    { args: ['-f', '--split=3', ''] },
+    { args: ['-f', '--contiguous', 'n[1-3,5-7]', 'm[1,3]'] },
+    { args: ['-c', '--contiguous', 'n[1-3,5-7]'] },
+    { args: ['-f', '--contiguous', ''] },
+  ],
+  axis: [
+    { args: ['-f', '--axis=1', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=2', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=0', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=-1', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=-2', 'a[1-2]b[1-2]c[1-2]'] },
+    { args: ['-f', '--axis=1-2', 'a[1-2]b[1-2]c[1-2]'] },
+    { args: ['-f', '--axis=3', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=-3', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=', 'n1'] },
+    { args: ['-f', '--axis=-x', 'a1b[1-2]'] },
+    { args: ['-f', '--axis=-1-2', 'a1b[1-2]'] },
+    { args: ['-f', '--axis=x', 'a1b[1-2]'] },
+    { args: ['-f', '--axis', '1', '--split', '2', 'a[1-4]b[1-2]'] },
+    { args: ['-f', '--axis=2', 'n[1-5]'] },
+  ],
+  pick: [
+    { args: ['-f', '--pick=0', 'n[1-3]'] },
+    { args: ['-f', '--pick=3', 'n[1-3]'] },
+    { args: ['-f', '--pick=9', 'n[1-3]'] },
+    { args: ['-f', '--pick=-1', 'n[1-3]'] },
+    { args: ['-f', '--pick=-1', ''] },
+    { args: ['-c', '--pick=2', 'n[1-3]'] },
+    { args: ['-R', '-c', '--pick=2', '1-100'] },
+  ],
+  misc: [
+    { args: ['-d', '-f', 'n[1-3]'] },
+    { args: ['-q', '-f', 'n[1-3]'] },
+    { args: ['-G', '-f', 'n[1-3]'] },
+    { prog: 'cluset', args: ['-f', 'n[1-3'] },
+    { prog: 'cluset', args: ['-f', '-S', '\\x', 'n1'] },
+    { prog: 'cluset', args: ['-c', '-O', '%d', 'n1', '-e'] },
+  ],
+};
+
+const ENV = baseEnv();
+const ALL = Object.entries(TABLE).flatMap(([topic, cases]) => cases.map((c) => ({ topic, c })));
+const EXPECTED: Outcome[] = oracleBatch(
+  ALL.map((x) => x.c),
+  ENV,
+);
+
+describe('nodeset matches ClusterShell 1.9.1', () => {
+  for (const [topic, cases] of Object.entries(TABLE)) {
+    describe(topic, () => {
+      it.each(cases.map((c) => [label(c), c] as const))('%s', async (_name, c) => {
+        const index = ALL.findIndex((x) => x.c === c);
+        expect(await ours(c, ENV)).toEqual(EXPECTED[index]);
+      });
+    });
+  }
+});
+
+describe('--help follows $COLUMNS as optparse does', () => {
+  const widths = [
+    '1',
+    '20',
+    '30',
+    '42',
+    '50',
+    '64',
+    '79',
+    '80',
+    '81',
+    '100',
+    '200',
+    'abc',
+    '',
+    ' 60 ',
+  ];
+  const cases = widths.map((w) => ({ w, c: { args: ['--help'] } as Case }));
+  const expected = widths.map(
+    (w) => oracleBatch([{ args: ['--help'] }], baseEnv({ COLUMNS: w }))[0],
+  );
+  it.each(cases.map(({ w, c }, i) => [w, c, i] as const))('COLUMNS=%j', async (w, c, i) => {
+    expect(await ours(c, baseEnv({ COLUMNS: w }))).toEqual(expected[i]);
+  });
+});
+
+describe('--pick', () => {
+  it.each([
+    [['-e', '--pick=3', 'n[1-20]'], 3, 'n[1-20]'],
+    [['-e', '--pick', '1', 'n[1-20]', 'm[1-5]'], 1, 'm[1-5],n[1-20]'],
+    [['-R', '-e', '--pick=5', '01-50'], 5, '01-50'],
+  ] as const)('%j draws distinct members of the set', async (args, n, universe) => {
+    const mode = args[0] === '-R' ? ['-R'] : [];
+    const members = (await ours({ args: [...mode, '-e', universe] }, ENV)).stdout.trim().split(' ');
+    const seen = new Set<string>();
+    for (let round = 0; round < 20; round++) {
+      const r = await ours({ args }, ENV);
+      expect(r).toMatchObject({ code: 0, stderr: '' });
+      const picked = r.stdout.trim().split(' ');
+      expect(picked).toHaveLength(n);
+      expect(new Set(picked).size).toBe(n);
+      for (const p of picked) {
+        expect(members).toContain(p);
+        seen.add(p);
+      }
+    }
+    // 20 draws among 20 or more members: always the same answer would not be random.
+    expect(seen.size).toBeGreaterThan(n);
+  });
+});
+
+describe('[nodeset] fold_axis of defaults.conf', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-defaults-'));
+  writeFileSync(join(dir, 'defaults.conf'), '[nodeset]\nfold_axis: 0\n');
+  const env = baseEnv({ CLUSTERSHELL_CFGDIR: dir });
+  const cases: Case[] = [
+    { args: ['-f', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '--axis=2', 'a[1-2]b[1-2]'] },
+    { args: ['-f', '-O', 'x%s', 'a[1-2]b[1-2]'] },
+    { args: ['-e', 'a[1-2]b[1-2]'] },
+  ];
+  const expected = oracleBatch(cases, env);
+  it.each(cases.map((c, i) => [label(c), c, i] as const))('%s', async (_n, c, i) => {
+    expect(await ours(c, env)).toEqual(expected[i]);
+  });
+});
