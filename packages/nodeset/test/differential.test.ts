@@ -274,6 +274,34 @@ function normalize(v: Json, where: string, expected: boolean): Json {
   return out;
 }
 
+/**
+ * Our one deliberate difference on generated input (packages/nodeset/README.md, "Where we
+ * differ"): indexes are kept exactly up to 2^53 - 1. ClusterShell takes any integer. A case with
+ * a longer digit run passes when we answer as ClusterShell, or refuse an index in brackets with
+ * our documented `index too large` error, or keep a long digit run of a plain name as text (the
+ * same nodes, folded differently). Anything else still fails.
+ */
+const BIG_RUN = /\d{16,}/u;
+const documentedBigIndex: string[] = [];
+
+function withinBigIndexLimit(c: LibCase, expected: Json, actual: Json): boolean {
+  if (!BIG_RUN.test(JSON.stringify(c))) return false;
+  if (!isObject(expected) || !isObject(actual)) return false;
+  const err = actual.error;
+  if (isObject(err)) {
+    const ok =
+      (err.type === 'NodeSetParseRangeError' || err.type === 'RangeSetParseError') &&
+      String(err.message).includes('index too large (above 2^53)');
+    if (ok) documentedBigIndex.push(JSON.stringify(c).slice(0, 120));
+    return ok && !isObject(expected.error);
+  }
+  // same nodes, in any order and folding
+  const e = expected.list;
+  const a = actual.list;
+  if (!Array.isArray(e) || !Array.isArray(a) || expected.len !== actual.len) return false;
+  return isDeepStrictEqual([...e].map(String).sort(), [...a].map(String).sort());
+}
+
 interface Mismatch {
   readonly index: number;
   readonly input: LibCase;
@@ -370,7 +398,7 @@ describe(`nodeset differential vs ClusterShell (seed ${seed})`, () => {
         total++;
         const expected = normalize(results[index] as Json, `#${index}:${c.kind}`, true);
         const actual = normalize(ours(c), `#${index}:${c.kind}`, false);
-        if (!isDeepStrictEqual(expected, actual))
+        if (!isDeepStrictEqual(expected, actual) && !withinBigIndexLimit(c, expected, actual))
           mismatches.push({ index, input: c, expected, actual });
       });
       expect(total).toBeGreaterThan(0);
