@@ -15,7 +15,7 @@ import {
   stripEscape,
 } from './internal/parser.js';
 import { compareStrings, formatPattern, splitSlot } from './internal/pattern.js';
-import { RangeSet, sliceIndices, slicePositions } from './range-set.js';
+import { RangeSet, sliceIndices, slicePositions, splitBounds } from './range-set.js';
 import { RangeSetND } from './range-set-nd.js';
 import { type GroupResolver, getDefaultGroupResolver } from './resolver.js';
 
@@ -446,19 +446,7 @@ export class NodeSet implements Iterable<string> {
    * ```
    */
   split(n: number): NodeSet[] {
-    if (!(n >= 1)) throw new NodeSetError(`cannot split into ${n} parts`);
-    const len = this.size;
-    const parts = Math.trunc(n);
-    const size = Math.floor(len / parts);
-    const left = len % parts;
-    const out: NodeSet[] = [];
-    let begin = 0;
-    for (let i = 0; i < Math.min(parts, len); i++) {
-      const length = size + (i < left ? 1 : 0);
-      out.push(this.slice(begin, begin + length));
-      begin += length;
-    }
-    return out;
+    return splitBounds(this.size, n).map(([a, b]) => this.slice(a, b));
   }
 
   /**

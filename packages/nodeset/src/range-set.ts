@@ -89,6 +89,27 @@ export function sliceIndices(
   return [norm(start, st < 0 ? upper : lower), norm(stop, st < 0 ? lower : upper), st];
 }
 
+/**
+ * The `[start, stop)` positions of the parts of ClusterShell's `split(n)`: at most `n` parts,
+ * sizes differing by one at most, the larger first.
+ *
+ * @throws {NodeSetValueError} when n is less than 1
+ */
+export function splitBounds(length: number, n: number): [number, number][] {
+  if (!(n >= 1)) throw new NodeSetValueError(`cannot split into ${n} parts`);
+  const parts = Math.trunc(n);
+  const size = Math.floor(length / parts);
+  const left = length % parts;
+  const out: [number, number][] = [];
+  let begin = 0;
+  for (let i = 0; i < Math.min(parts, length); i++) {
+    const end = begin + size + (i < left ? 1 : 0);
+    out.push([begin, end]);
+    begin = end;
+  }
+  return out;
+}
+
 /** Positions selected by a normalized slice, as an ascending progression. */
 export function slicePositions(
   start: number,
@@ -455,19 +476,7 @@ export class RangeSet implements Iterable<string> {
    * ```
    */
   split(n: number): RangeSet[] {
-    if (!(n >= 1)) throw new NodeSetValueError(`cannot split into ${n} parts`);
-    const len = this.size;
-    const parts = Math.trunc(n);
-    const size = Math.floor(len / parts);
-    const left = len % parts;
-    const out: RangeSet[] = [];
-    let begin = 0;
-    for (let i = 0; i < Math.min(parts, len); i++) {
-      const length = size + (i < left ? 1 : 0);
-      out.push(this.slice(begin, begin + length));
-      begin += length;
-    }
-    return out;
+    return splitBounds(this.size, n).map(([a, b]) => this.slice(a, b));
   }
 
   /**
