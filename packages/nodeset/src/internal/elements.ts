@@ -23,9 +23,11 @@ export const MAX_INDEX = Number.MAX_SAFE_INTEGER;
 /** Number of decimal digits of a non-negative integer. */
 export function digitCount(v: number): number {
   let n = 1;
-  while (v >= 10 ** n) n++;
+  while (n < POW10.length && v >= (POW10[n] as number)) n++;
   return n;
 }
+
+const POW10: readonly number[] = Array.from({ length: 17 }, (_, i) => 10 ** i);
 
 /**
  * The (class, value) of an element string, or undefined when it is not an index ClusterShell

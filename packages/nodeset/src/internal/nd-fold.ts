@@ -18,6 +18,11 @@ import { type Runs, runsEqual, runsIsDisjoint, runsIsSubset, runsUnion } from '.
 export interface AxisSet {
   readonly runs: Runs;
   readonly size: number;
+  /** First and last elements as (class, value), in ClusterShell's element order. */
+  readonly fc: number;
+  readonly fv: number;
+  readonly lc: number;
+  readonly lv: number;
   /** First and last element strings, in ClusterShell's element order. */
   readonly first: string;
   readonly last: string;
@@ -46,28 +51,21 @@ function orderBefore(c1: number, v1: number, c2: number, v2: number): boolean {
   return v1 < v2;
 }
 
-/** Builds an AxisSet from normalized runs. */
-export function axisSet(runs: Runs): AxisSet {
-  let size = 0;
-  let fc = runs[0] as number;
-  let fv = runs[1] as number;
-  let lc = fc;
-  let lv = runs[2] as number;
-  for (let i = 0; i < runs.length; i += 3) {
-    const c = runs[i] as number;
-    const lo = runs[i + 1] as number;
-    const hi = runs[i + 2] as number;
-    size += hi - lo + 1;
-    if (orderBefore(c, lo, fc, fv)) {
-      fc = c;
-      fv = lo;
-    }
-    if (orderBefore(lc, lv, c, hi)) {
-      lc = c;
-      lv = hi;
-    }
-  }
-  return { runs, size, first: formatElement(fc, fv), last: formatElement(lc, lv), rank: -1 };
+/** The union of two disjoint axis sets, with first and last found without a scan. */
+function disjointUnion(a: AxisSet, b: AxisSet): AxisSet {
+  const firstA = orderBefore(a.fc, a.fv, b.fc, b.fv);
+  const lastB = orderBefore(a.lc, a.lv, b.lc, b.lv);
+  return {
+    runs: runsUnion(a.runs, b.runs),
+    size: a.size + b.size,
+    fc: firstA ? a.fc : b.fc,
+    fv: firstA ? a.fv : b.fv,
+    lc: lastB ? b.lc : a.lc,
+    lv: lastB ? b.lv : a.lv,
+    first: firstA ? a.first : b.first,
+    last: lastB ? b.last : a.last,
+    rank: -1,
+  };
 }
 
 interface FoldVec {
@@ -120,11 +118,84 @@ function tryMerge(a: readonly AxisSet[], b: readonly AxisSet[]): AxisSet[] | und
   if (diff < 0) return out;
   const ra = a[diff] as AxisSet;
   const rb = b[diff] as AxisSet;
-  if (runsIsDisjoint(ra.runs, rb.runs)) out[diff] = axisSet(runsUnion(ra.runs, rb.runs));
+  if (runsIsDisjoint(ra.runs, rb.runs)) out[diff] = disjointUnion(ra, rb);
   else if (ra.size > rb.size && runsIsSubset(rb.runs, ra.runs)) out[diff] = ra;
   else if (rb.size > ra.size && runsIsSubset(ra.runs, rb.runs)) out[diff] = rb;
   else return undefined;
   return out;
+}
+
+/** Content key of an axis set (cached): equal sets have equal keys. */
+const contentKeys = new WeakMap<AxisSet, string>();
+function contentKey(a: AxisSet): string {
+  let k = contentKeys.get(a);
+  if (k === undefined) {
+    k = a.runs.join(',');
+    contentKeys.set(a, k);
+  }
+  return k;
+}
+
+/** The key of a vector without axis `d`: two vectors that differ on `d` alone share it. */
+function signature(axes: readonly AxisSet[], d: number): string {
+  let s = '';
+  for (let i = 0; i < axes.length; i++) if (i !== d) s += `${contentKey(axes[i] as AxisSet)}|`;
+  return s;
+}
+
+/**
+ * One full pass of ClusterShell's merge: each vector, in order, absorbs every later vector it can
+ * merge with, scanning forward from the last one it absorbed. Vectors here are disjoint, so two
+ * of them merge exactly when they agree on all axes but one; an index by "all axes but d" finds
+ * the next candidate without scanning the whole list. Absorbed vectors are emptied.
+ *
+ * @returns whether anything merged
+ */
+function fullPass(list: FoldVec[], dim: number): boolean {
+  const index: Map<string, number[]>[] = Array.from({ length: dim }, () => new Map());
+  list.forEach((v, i) => {
+    for (let d = 0; d < dim; d++) {
+      const sig = signature(v.axes, d);
+      const at = (index[d] as Map<string, number[]>).get(sig);
+      if (at === undefined) (index[d] as Map<string, number[]>).set(sig, [i]);
+      else at.push(i);
+    }
+  });
+  const removed = new Uint8Array(list.length);
+  let changed = false;
+  for (let i = 0; i < list.length; i++) {
+    if (removed[i]) continue;
+    let cur = list[i] as FoldVec;
+    let pos = i;
+    for (;;) {
+      let best = -1;
+      for (let d = 0; d < dim; d++) {
+        const cands = (index[d] as Map<string, number[]>).get(signature(cur.axes, d));
+        if (cands === undefined) continue;
+        // first candidate after pos that is still there
+        let lo = 0;
+        let hi = cands.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if ((cands[mid] as number) <= pos) lo = mid + 1;
+          else hi = mid;
+        }
+        while (lo < cands.length && removed[cands[lo] as number]) lo++;
+        if (lo < cands.length && (best < 0 || (cands[lo] as number) < best))
+          best = cands[lo] as number;
+      }
+      if (best < 0) break;
+      const merged = tryMerge(cur.axes, (list[best] as FoldVec).axes);
+      if (merged === undefined) break; // cannot happen for disjoint vectors; stop safely
+      cur = { axes: merged, key: undefined };
+      removed[best] = 1;
+      pos = best;
+      changed = true;
+    }
+    list[i] = cur;
+  }
+  for (let i = 0; i < list.length; i++) if (removed[i]) list[i] = { axes: [], key: undefined };
+  return changed;
 }
 
 /**
@@ -148,7 +219,17 @@ export function foldTuples(
     const map = interned[d] as Map<string, AxisSet>;
     let a = map.get(s);
     if (a === undefined) {
-      a = { runs: [cls, v, v], size: 1, first: s, last: s, rank: 0 };
+      a = {
+        runs: [cls, v, v],
+        size: 1,
+        fc: cls,
+        fv: v,
+        lc: cls,
+        lv: v,
+        first: s,
+        last: s,
+        rank: 0,
+      };
       map.set(s, a);
     }
     return a;
@@ -248,22 +329,8 @@ export function foldTuples(
       if (list.length > 0) out.push(c);
       list = out;
     } else {
-      const removed = new Uint8Array(list.length);
-      for (let i = 0; i < list.length; i++) {
-        if (removed[i]) continue;
-        let c = list[i] as FoldVec;
-        for (let j = i + 1; j < list.length; j++) {
-          if (removed[j]) continue;
-          const merged = tryMerge(c.axes, (list[j] as FoldVec).axes);
-          if (merged !== undefined) {
-            c = { axes: merged, key: undefined };
-            removed[j] = 1;
-            changed = true;
-          }
-        }
-        list[i] = c;
-      }
-      list = list.filter((_, i) => !removed[i]);
+      if (fullPass(list, dim)) changed = true;
+      list = list.filter((v) => v.axes.length > 0);
     }
     if (!changed && !full) {
       changed = true;
