@@ -73,7 +73,8 @@ export type NodeSetLike = NodeSet | string;
 
 const MAX_GROUP_DEPTH = 64;
 const WILDCARD = /[*?]/;
-const PLAIN_REJECT = /[[\],!&^%@\s]/;
+/** Characters that send a name to the full parser (operators, brackets, groups, any white space). */
+const PLAIN_REJECT = /[[\],!&^%@\s\x1c-\x1f\x85]/;
 
 /**
  * A mutable set of node names with ClusterShell 1.9's syntax and semantics: ranges in brackets
@@ -971,7 +972,7 @@ export class NodeSet implements Iterable<string> {
 
   /** Membership of one plain node name without parsing it as an expression; undefined if not plain. */
   #hasPlain(name: string): boolean | undefined {
-    const s = name.trim();
+    const s = name;
     if (s.length === 0 || PLAIN_REJECT.test(s) || WILDCARD.test(s)) return undefined;
     const cls: number[] = [];
     const val: number[] = [];
@@ -986,7 +987,7 @@ export class NodeSet implements Iterable<string> {
 
   /** Gathers a plain node name for {@link NodeSet.fromList}; false when it is not plain. */
   #addPlainName(name: string, pending: Map<string, PendingIndexes>): boolean {
-    const s = name.trim();
+    const s = name;
     if (s.length === 0 || PLAIN_REJECT.test(s)) return false;
     if (this.#resolver !== null && WILDCARD.test(s)) return false;
     const cls: number[] = [];
