@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'tools/*/vitest.config.ts'],
     // CI reads the totals from the JSON report (.ci/run prints "N passed, N failed")
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.ci-vitest.json' }]]
