@@ -74,7 +74,8 @@ export type NodeSetLike = NodeSet | string;
 const MAX_GROUP_DEPTH = 64;
 const WILDCARD = /[*?]/;
 /** Characters that send a name to the full parser (operators, brackets, groups, any white space). */
-const PLAIN_REJECT = /[[\],!&^%@\s\x1c-\x1f\x85]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Python strips U+001C-U+001F from names, so they take the full parser
+const PLAIN_REJECT = /[[\],!&^%@\s\u001c-\u001f\u0085]/;
 
 /**
  * A mutable set of node names with ClusterShell 1.9's syntax and semantics: ranges in brackets

@@ -22,6 +22,7 @@ import {
   SshConfigError,
   SshConnectError,
   type SshError,
+  SshTimeoutError,
 } from './errors.js';
 import { ssh2Algorithms } from './internal/algorithms.js';
 import { type ContextOptions, SshContext } from './internal/context.js';
@@ -285,6 +286,9 @@ export class SshConnection implements AsyncDisposable {
       for (const l of this.#closeListeners.splice(0)) l();
       for (const o of this.#owned) void o.close();
     });
+    if (config.serverAliveInterval > 0) {
+      this.#keepalive(config.serverAliveInterval * 1000, config.serverAliveCountMax);
+    }
     internals.set(this, {
       openSftp: (signal) => this.#openSftp(signal),
       context: () => this.#context(),
@@ -409,8 +413,8 @@ export class SshConnection implements AsyncDisposable {
       port: cfg.port,
       username: cfg.user,
       readyTimeout: timeoutMs,
-      keepaliveInterval: cfg.serverAliveInterval * 1000,
-      keepaliveCountMax: cfg.serverAliveCountMax,
+      // ServerAliveInterval runs in SshConnection (an unreferenced timer), not in ssh2
+      keepaliveInterval: 0,
       hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
         verifyHostKey(key, {
           knownHosts,
@@ -505,6 +509,50 @@ export class SshConnection implements AsyncDisposable {
     });
   }
 
+  /**
+   * ServerAliveInterval: a `keepalive@openssh.com` request every `intervalMs`; more than
+   * `countMax` unanswered ones close the connection with an {@link SshTimeoutError}. Run here
+   * rather than by `ssh2` (whose interval timer cannot be unreferenced) so that an idle pooled
+   * connection never keeps the process alive; it uses the same internals `ssh2`'s own keepalive
+   * uses, and stops (TCP keepalive only) if they are missing.
+   */
+  #keepalive(intervalMs: number, countMax: number): void {
+    const inner = this.#client as unknown as {
+      _protocol?: { ping?: () => void };
+      _callbacks?: unknown[];
+    };
+    let missed = 0;
+    const timer = setInterval(() => {
+      const proto = inner._protocol;
+      const callbacks = inner._callbacks;
+      if (this.#closed || typeof proto?.ping !== 'function' || !Array.isArray(callbacks)) {
+        clearInterval(timer);
+        return;
+      }
+      missed += 1;
+      if (missed > countMax) {
+        clearInterval(timer);
+        this.#failure ??= new SshTimeoutError(
+          'keepalive',
+          `connection to ${this.#target()} timed out: no answer to keepalive`,
+          { ...this.#context(), timeoutMs: intervalMs * countMax },
+        );
+        this.#client.destroy();
+        return;
+      }
+      callbacks.push(() => {
+        missed = 0;
+      });
+      try {
+        proto.ping();
+      } catch {
+        clearInterval(timer);
+      }
+    }, intervalMs);
+    timer.unref();
+    this.#closeListeners.push(() => clearInterval(timer));
+  }
+
   /** Whether the connection is closed (by either side). */
   get closed(): boolean {
     return this.#closed;
@@ -574,6 +622,24 @@ export class SshConnection implements AsyncDisposable {
         });
       }
     }
+  }
+
+  /**
+   * Lets the connection's socket keep the process alive (`true`, the default) or not (`false`:
+   * an idle connection kept for reuse, as the ssh2 worker's pool does between runs). The
+   * keepalive timer never holds the process.
+   *
+   * @param ref - whether the socket holds the event loop
+   * @example
+   * ```ts
+   * conn.setRef(false); // the process may exit while this connection is idle
+   * ```
+   */
+  setRef(ref: boolean): void {
+    const sock = (this.#client as unknown as { _sock?: { ref?: () => void; unref?: () => void } })
+      ._sock;
+    if (ref) sock?.ref?.();
+    else sock?.unref?.();
   }
 
   /**

@@ -13,7 +13,8 @@ export type SshErrorCode =
   | 'ERR_SSH_HOST_KEY'
   | 'ERR_SSH_PROTOCOL'
   | 'ERR_SSH_CHANNEL'
-  | 'ERR_SSH_SFTP';
+  | 'ERR_SSH_SFTP'
+  | 'ERR_SSH_SIGNAL';
 
 const SSH_ERROR_CODES: ReadonlySet<string> = new Set<SshErrorCode>([
   'ERR_SSH_CONFIG',
@@ -24,6 +25,7 @@ const SSH_ERROR_CODES: ReadonlySet<string> = new Set<SshErrorCode>([
   'ERR_SSH_PROTOCOL',
   'ERR_SSH_CHANNEL',
   'ERR_SSH_SFTP',
+  'ERR_SSH_SIGNAL',
 ]);
 
 /** Context every SSH error carries. */
@@ -335,6 +337,41 @@ export class SshSftpError extends SshError {
     super('ERR_SSH_SFTP', message, context);
     this.side = side;
     this.path = path;
+  }
+}
+
+/**
+ * The remote command was killed by a signal. The `ssh2` transport reports it on the node (its rc
+ * is then 128 + the signal number, as for a local command); OpenSSH's `ssh` client exits 255
+ * instead, without saying why. Not a connection failure.
+ *
+ * @example
+ * ```ts
+ * const e = worker.nodeFailure('n1');
+ * if (e instanceof SshSignalError) console.log(e.signal, e.coreDumped); // 'SIGKILL' false
+ * ```
+ * @category Errors
+ */
+export class SshSignalError extends SshError {
+  override readonly name = 'SshSignalError';
+  /** The signal name (`SIGKILL`). */
+  readonly signal: string;
+  /** Whether the server reported a core dump. */
+  readonly coreDumped: boolean;
+
+  /**
+   * @param signal - the signal name
+   * @param message - a sentence for humans
+   * @param context - node, host, port, and whether a core was dumped
+   */
+  constructor(
+    signal: string,
+    message: string,
+    context: SshErrorContext & { readonly coreDumped?: boolean } = {},
+  ) {
+    super('ERR_SSH_SIGNAL', message, context);
+    this.signal = signal;
+    this.coreDumped = context.coreDumped ?? false;
   }
 }
 

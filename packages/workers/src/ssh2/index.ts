@@ -37,6 +37,7 @@ export {
   SshHostKeyError,
   SshProtocolError,
   SshSftpError,
+  SshSignalError,
   SshTimeoutError,
 } from './errors.js';
 export type {

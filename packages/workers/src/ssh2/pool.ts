@@ -89,7 +89,18 @@ function withAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 function keyOf(cfg: SshHostConfig, via: string): string {
-  return `${via}>${cfg.user}@${cfg.hostName}:${cfg.port}`;
+  // two aliases of one host with other keys or host-key settings are two connections, as with
+  // OpenSSH: sharing would authenticate or verify one of them with the other's settings
+  const auth = JSON.stringify([
+    cfg.identityFiles,
+    cfg.identitiesOnly,
+    cfg.identityAgent ?? null,
+    cfg.hostKeyAlias ?? null,
+    cfg.userKnownHostsFiles,
+    cfg.globalKnownHostsFiles,
+    cfg.strictHostKeyChecking,
+  ]);
+  return `${via}>${cfg.user}@${cfg.hostName}:${cfg.port}#${auth}`;
 }
 
 /**
@@ -110,6 +121,8 @@ export class SshPool implements AsyncDisposable {
   #open = 0;
   #failed = 0;
   #closed = false;
+  #ref = true;
+  readonly #live = new Set<SshConnection>();
 
   /**
    * @param options - ssh options, configuration, session limit
@@ -153,8 +166,11 @@ export class SshPool implements AsyncDisposable {
       (conn) => {
         this.#opened++;
         this.#open++;
+        this.#live.add(conn);
+        if (!this.#ref) conn.setRef(false);
         conn.onClose(() => {
           this.#open--;
+          this.#live.delete(conn);
           if (this.#connections.get(key) === attempt) this.#connections.delete(key);
         });
       },
@@ -251,6 +267,21 @@ export class SshPool implements AsyncDisposable {
       options.signal === undefined ? {} : { signal: options.signal },
     );
     return conn.run(command, options);
+  }
+
+  /**
+   * Lets the pool's sockets keep the process alive or not (see {@link SshConnection.setRef});
+   * connections opened later follow the last setting.
+   *
+   * @param ref - whether the sockets hold the event loop
+   * @example
+   * ```ts
+   * pool.setRef(false); // idle: the process may exit, the connections stay for reuse
+   * ```
+   */
+  setRef(ref: boolean): void {
+    this.#ref = ref;
+    for (const conn of this.#live) conn.setRef(ref);
   }
 
   /**
