@@ -5,11 +5,13 @@
  * @module
  */
 
+import { constants } from 'node:os';
 import { basename } from 'node:path';
+import type { GroupResolverConfig, UpcallEvent } from '@cluster-task/groups';
+import { loadGroupResolver } from '@cluster-task/groups';
 import type { GroupResolver, NodeSetOptions } from '@cluster-task/nodeset';
-import { groupList, NodeSet, RangeSet } from '@cluster-task/nodeset';
+import { groupList, NodeSet, NodeSetExternalError, RangeSet } from '@cluster-task/nodeset';
 import { CliPythonError, CliSeparatorError, CliUsageError } from './errors.js';
-import { CliGroupResolver } from './internal/cli-groups.js';
 import { defaultFoldAxis } from './internal/defaults-conf.js';
 import { EXIT, reportError } from './internal/errors-map.js';
 import { BufferedOutput, encodeBackslashReplace, StdinReader, writeFully } from './internal/io.js';
@@ -119,6 +121,38 @@ class Run {
       // Nothing sensible to do when stderr itself is gone.
     }
   }
+
+  /**
+   * Reports a finished upcall as ClusterShell shows it: the upcall's own stderr (ClusterShell
+   * lets upcalls inherit its stderr) and, with `-d`, the `EXEC`/`READ`/`ERROR` debug lines of
+   * its logger. Upcalls run inside synchronous NodeSet parsing, so this writes without waiting;
+   * the stream keeps the order of writes.
+   */
+  upcallDone(event: UpcallEvent, debug: boolean): void {
+    const logger = 'DEBUG:ClusterShell.NodeUtils:';
+    let text = debug ? `${logger}EXEC '${event.command}'\n` : '';
+    text += event.stderr;
+    if (debug) {
+      text += `${logger}READ '${event.stdout}'\n`;
+      if (event.exitCode !== 0) {
+        text += `${logger}ERROR '${event.command}' returned ${pyReturnCode(event)}\n`;
+      }
+    }
+    if (text === '') return;
+    try {
+      this.io.stderr.write(encodeBackslashReplace(text), () => undefined);
+    } catch {
+      // Nothing sensible to do when stderr itself is gone.
+    }
+  }
+}
+
+/** Python's `Popen.returncode`: the exit status, or minus the number of the killing signal. */
+function pyReturnCode(event: UpcallEvent): number {
+  if (event.exitCode !== undefined) return event.exitCode;
+  const signals = constants.signals as Readonly<Record<string, number>>;
+  const num = event.signal === undefined ? undefined : signals[event.signal];
+  return num === undefined ? 1 : -num;
 }
 
 function defaultProgName(): string {
@@ -182,9 +216,10 @@ async function nodeset(argv: readonly string[], run: Run): Promise<number> {
     return EXIT.OK;
   }
   const opts = toNodesetOptions(parsed.values);
-  const resolver = new CliGroupResolver({
+  const resolver = loadGroupResolver({
     ...(opts.groupsconf ? { groupsConf: opts.groupsconf } : {}),
     env: io.env,
+    onUpcall: (event) => run.upcallDone(event, opts.debug),
   });
 
   const cmdcount =
@@ -209,7 +244,7 @@ async function nodeset(argv: readonly string[], run: Run): Promise<number> {
   if (opts.groupsource && !opts.quiet && opts.rangeset) {
     await run.warn(`WARNING: option group source "${opts.groupsource}" ignored`);
   }
-  if (opts.groupsource) resolver.selectDefaultSource(opts.groupsource);
+  if (opts.groupsource) resolver.setDefaultSource(opts.groupsource);
 
   if (opts.groupsources) {
     let mark = opts.quiet ? '' : ' (default)';
@@ -237,7 +272,13 @@ function nodeSetMode(
   return {
     create: (pattern, autostep) => new NodeSet(pattern, options(autostep)),
     fromList: (items, autostep) => NodeSet.fromList(items, options(autostep)),
-    fromAll: () => NodeSet.fromAll({ resolver }),
+    fromAll: () => {
+      try {
+        return NodeSet.fromAll({ resolver });
+      } catch (e) {
+        throw asFromAllError(e);
+      }
+    },
     groups: (x, source, noprefix) =>
       x.groups({ ...(source === undefined ? {} : { source }), noprefix }),
     regroup: (x, source, noprefix) =>
@@ -246,18 +287,36 @@ function nodeSetMode(
     reformat: (x, fmt) => {
       if (fmt === '%s') return undefined;
       // ClusterShell reads each formatted string as ONE node name (NodeSet._fromlist1: no
-      // operators, brackets or groups). @cluster-task/nodeset has no public equivalent yet, so
-      // the names are parsed as expressions: the same result unless the format itself adds
-      // brackets, operators or `@` (`-O '[%s]'`).
+      // operators, no groups), even when the format adds brackets or `@` (`-O '[%s]'`).
       const names: string[] = [];
       for (const node of x.striter())
         names.push(pyPercentFormat(fmt, { kind: 'str', value: node }));
-      return NodeSet.fromList(names, options(x.autostep));
+      return NodeSet.fromNodeNames(names, options(x.autostep));
     },
     setFoldAxis: (x, axes) => {
       x.foldAxis = axes;
     },
   };
+}
+
+/** ClusterShell's names of the resolver errors that `NodeSet.fromall()` wraps. */
+const RESOLVER_ERROR_CLASSES: Readonly<Record<string, string>> = {
+  ERR_GROUPS_UNKNOWN_SOURCE: 'GroupResolverSourceError',
+  ERR_GROUPS_ILLEGAL_CHAR: 'GroupResolverIllegalCharError',
+  ERR_GROUPS_CONFIG: 'GroupResolverConfigError',
+};
+
+/**
+ * ClusterShell's `NodeSet.fromall()` turns every group resolver error (unknown source, illegal
+ * character, configuration error) into `NodeSetExternalError("Group source error (<class>: <msg>)")`.
+ */
+function asFromAllError(e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  const cls = typeof code === 'string' ? RESOLVER_ERROR_CLASSES[code] : undefined;
+  if (cls === undefined) return e;
+  return new NodeSetExternalError(`Group source error (${cls}: ${(e as Error).message})`, {
+    cause: e,
+  });
 }
 
 function rangeSetMode(): SetMode<RangeSet> {
@@ -291,7 +350,7 @@ async function runMode<T extends WorkSet<T>>(
   run: Run,
   opts: NodesetOptions,
   operands: readonly string[],
-  resolver: CliGroupResolver,
+  resolver: GroupResolverConfig,
 ): Promise<number> {
   // A percentage or 'auto' only applies once the result is known.
   const autostep = opts.autostep?.kind === 'count' ? opts.autostep.value : undefined;
@@ -472,7 +531,7 @@ async function commandList<T extends WorkSet<T>>(
   run: Run,
   opts: NodesetOptions,
   xset: T,
-  resolver: CliGroupResolver,
+  resolver: GroupResolverConfig,
   hasOps: boolean,
 ): Promise<void> {
   const level = opts.list + opts.listall;

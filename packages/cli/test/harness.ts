@@ -19,6 +19,8 @@ export interface Case {
   readonly args: readonly string[];
   readonly stdin?: string | Buffer;
   readonly prog?: string;
+  /** Variables that override the batch environment for this case only. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What an invocation produced. */
@@ -64,6 +66,7 @@ export function oracleBatch(
       args: c.args,
       stdin: toBuffer(c.stdin).toString('base64'),
       prog: c.prog ?? 'nodeset',
+      env: c.env ?? {},
     })),
   );
   const r = spawnSync('/usr/bin/python3', [ORACLE], {
@@ -96,7 +99,7 @@ export function oracleBatch(
 export function oracleProcess(c: Case, env: Readonly<Record<string, string>>): Outcome {
   const r = spawnSync(`/usr/bin/${c.prog ?? 'nodeset'}`, [...c.args], {
     input: toBuffer(c.stdin),
-    env: { ...env },
+    env: { ...env, ...c.env },
   });
   return {
     stdout: r.stdout.toString('latin1'),
@@ -135,7 +138,7 @@ export async function ours(c: Case, env: Readonly<Record<string, string>>): Prom
     stdin,
     stdout,
     stderr,
-    env,
+    env: { ...env, ...c.env },
     progName: c.prog ?? 'nodeset',
   });
   return { stdout: stdout.text(), stderr: stderr.text(), code };

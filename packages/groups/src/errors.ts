@@ -22,6 +22,8 @@ export type GroupsErrorCode =
   | 'ERR_GROUPS_UNKNOWN_SOURCE'
   | 'ERR_GROUPS_ILLEGAL_CHAR'
   | 'ERR_GROUPS_CONFIG'
+  | 'ERR_GROUPS_CONFIG_PARSER'
+  | 'ERR_GROUPS_CONFIG_VALUE'
   | 'ERR_GROUPS_SOURCE'
   | 'ERR_GROUPS_NO_UPCALL'
   | 'ERR_GROUPS_QUERY_FAILED';
@@ -156,8 +158,8 @@ export interface ConfigErrorLocation {
  * ```
  */
 export class GroupResolverConfigError extends GroupResolverError {
-  override readonly name = 'GroupResolverConfigError';
-  override readonly code = 'ERR_GROUPS_CONFIG';
+  override readonly name: string = 'GroupResolverConfigError';
+  override readonly code: GroupsErrorCode = 'ERR_GROUPS_CONFIG';
   /** The file being read, when the error belongs to one. */
   readonly file: string | undefined;
   /** The 1-based line of the error in `file`, when known. */
@@ -172,6 +174,45 @@ export class GroupResolverConfigError extends GroupResolverError {
     this.file = location.file;
     this.line = location.line;
   }
+}
+
+/**
+ * A groups.conf file (or a confdir `*.conf` file) cannot be read as an INI file, or one of its
+ * `%(name)s` references cannot be substituted: the errors of Python's `configparser`, with its
+ * messages (`Source contains parsing errors: ...`, `File contains no section headers. ...`,
+ * `While reading from ... already exists`, `Bad value substitution: ...`). ClusterShell lets them
+ * escape unwrapped, so its CLI prints them without the `Group resolver error:` kind.
+ *
+ * @category Errors
+ * @example
+ * ```ts
+ * try { resolver.sources(); } catch (e) {
+ *   if (e instanceof GroupResolverConfigParserError) console.error(`${e.file}:${e.line}: ${e.message}`);
+ * }
+ * ```
+ */
+export class GroupResolverConfigParserError extends GroupResolverConfigError {
+  override readonly name = 'GroupResolverConfigParserError';
+  override readonly code = 'ERR_GROUPS_CONFIG_PARSER';
+}
+
+/**
+ * A configuration value that ClusterShell rejects with a plain Python `ValueError` rather than a
+ * resolver error: a `[Main] confdir`/`autodir` list with an unclosed quote (`No closing
+ * quotation`), or a YAML source whose name is already taken (`GroupSource 'x': name collision`).
+ * ClusterShell's CLI prints these as `ERROR: <message>`.
+ *
+ * @category Errors
+ * @example
+ * ```ts
+ * try { resolver.sources(); } catch (e) {
+ *   if (e instanceof GroupResolverConfigValueError) console.error(e.file, e.message);
+ * }
+ * ```
+ */
+export class GroupResolverConfigValueError extends GroupResolverConfigError {
+  override readonly name = 'GroupResolverConfigValueError';
+  override readonly code = 'ERR_GROUPS_CONFIG_VALUE';
 }
 
 /**
@@ -239,6 +280,8 @@ export class GroupSourceNoUpcallError extends GroupSourceError {
 export interface QueryFailure {
   /** The shell command line that was run, after `$VAR` substitution. */
   readonly command: string;
+  /** Which upcall failed, when known. */
+  readonly upcall?: UpcallName | undefined;
   /** What the command wrote on its standard error (empty if nothing). */
   readonly stderr?: string | undefined;
   /** Its exit code, or undefined when it was killed or could not start. */
@@ -272,6 +315,11 @@ export class GroupSourceQueryFailedError extends GroupSourceError {
   override readonly code = 'ERR_GROUPS_QUERY_FAILED';
   /** The shell command line that was run, after `$VAR` substitution. */
   readonly command: string;
+  /**
+   * Which upcall failed, when known. `allNodes()` falls back on `list` and `map` when a source
+   * has no `all` upcall; this tells such a failure from one of `all` itself.
+   */
+  readonly upcall: UpcallName | undefined;
   /** What the command wrote on its standard error. */
   readonly stderr: string;
   /** Its exit code, or undefined when it was killed or could not start. */
@@ -292,6 +340,7 @@ export class GroupSourceQueryFailedError extends GroupSourceError {
       failure.cause === undefined ? undefined : { cause: failure.cause },
     );
     this.command = failure.command;
+    this.upcall = failure.upcall;
     this.stderr = failure.stderr ?? '';
     this.exitCode = failure.exitCode;
     this.signal = failure.signal;
@@ -305,6 +354,8 @@ const CODES: ReadonlySet<string> = new Set<GroupsErrorCode>([
   'ERR_GROUPS_UNKNOWN_SOURCE',
   'ERR_GROUPS_ILLEGAL_CHAR',
   'ERR_GROUPS_CONFIG',
+  'ERR_GROUPS_CONFIG_PARSER',
+  'ERR_GROUPS_CONFIG_VALUE',
   'ERR_GROUPS_SOURCE',
   'ERR_GROUPS_NO_UPCALL',
   'ERR_GROUPS_QUERY_FAILED',

@@ -19,8 +19,9 @@ import type { GroupSourceBackend, RawResult } from './internal/group-source.js';
 import { splitWords } from './internal/py-text.js';
 import type { Query } from './internal/query.js';
 import { runQueryAsync, runQuerySync } from './internal/query.js';
-import type { UpcallRequest } from './internal/upcall-runner.js';
+import type { UpcallRequest, UpcallRunOptions } from './internal/upcall-runner.js';
 import { runUpcallAsync, runUpcallSync } from './internal/upcall-runner.js';
+import type { UpcallEvent } from './upcall-event.js';
 
 /**
  * The characters a group name may not hold, because the node set syntax uses them
@@ -71,6 +72,14 @@ export interface GroupsLoadOptions {
    * @defaultValue 60000
    */
   readonly upcallTimeout?: number | undefined;
+  /**
+   * Called after every upcall process ends (or fails to start), with its command, output and
+   * status, before the resolver uses or rejects its output. An exception thrown here propagates
+   * to the query. Upcall standard error is captured, so this is where a program shows it.
+   *
+   * @defaultValue none
+   */
+  readonly onUpcall?: ((event: UpcallEvent) => void) | undefined;
 }
 
 /**
@@ -183,9 +192,9 @@ export class GroupResolverConfig implements GroupResolver {
   /** The characters a group name may not hold: `@,!&^*`. */
   readonly illegalChars: string = ILLEGAL_GROUP_CHARS;
   readonly #files: readonly string[];
-  readonly #timeout: number;
-  readonly #env: NodeJS.ProcessEnv | undefined;
+  readonly #run: UpcallRunOptions;
   #state: LoadedConfig | undefined;
+  #defaultOverride: string | undefined;
   #loadError: unknown;
   readonly #inflight = new Map<string, Promise<string>>();
 
@@ -203,14 +212,16 @@ export class GroupResolverConfig implements GroupResolver {
         : typeof conf === 'string'
           ? [conf]
           : [...conf];
-    this.#timeout = options.upcallTimeout ?? DEFAULT_UPCALL_TIMEOUT;
-    if (options.env === undefined) {
-      this.#env = undefined;
-    } else {
-      const childEnv: NodeJS.ProcessEnv = {};
+    let childEnv: NodeJS.ProcessEnv | undefined;
+    if (options.env !== undefined) {
+      childEnv = {};
       for (const [k, v] of Object.entries(options.env)) if (v !== undefined) childEnv[k] = v;
-      this.#env = childEnv;
     }
+    this.#run = {
+      timeoutMs: options.upcallTimeout ?? DEFAULT_UPCALL_TIMEOUT,
+      env: childEnv,
+      onResult: options.onUpcall,
+    };
   }
 
   /**
@@ -241,16 +252,14 @@ export class GroupResolverConfig implements GroupResolver {
 
   #source(name: string | undefined): GroupSourceBackend {
     const state = this.#load();
-    const key = name === undefined || name === '' ? state.defaultSource : name;
+    const key = name === undefined || name === '' ? this.#defaultName(state) : name;
     const source = key === undefined ? undefined : state.sources.get(key);
     if (source === undefined) throw new GroupResolverSourceError(name || '<default>');
     return source;
   }
 
   #runSync<T>(query: Query<T>): T {
-    return runQuerySync(query, (req) =>
-      runUpcallSync(req, { timeoutMs: this.#timeout, env: this.#env }),
-    );
+    return runQuerySync(query, (req) => runUpcallSync(req, this.#run));
   }
 
   #runAsync<T>(query: Query<T>): Promise<T> {
@@ -258,23 +267,46 @@ export class GroupResolverConfig implements GroupResolver {
       const key = `${req.cwd}\0${req.cmdline}`;
       let pending = this.#inflight.get(key);
       if (pending === undefined) {
-        pending = runUpcallAsync(req, { timeoutMs: this.#timeout, env: this.#env }).finally(() =>
-          this.#inflight.delete(key),
-        );
+        pending = runUpcallAsync(req, this.#run).finally(() => this.#inflight.delete(key));
         this.#inflight.set(key, pending);
       }
       return pending;
     });
   }
 
+  #defaultName(state: LoadedConfig): string | undefined {
+    return this.#defaultOverride ?? state.defaultSource;
+  }
+
   /**
-   * The name of the default source: `[Main] default`, else the first source found; undefined
-   * when there is no source at all. Reading it loads the configuration.
+   * The name of the default source: the one chosen by {@link GroupResolverConfig.setDefaultSource},
+   * else `[Main] default`, else the first source found; undefined when there is no source at
+   * all. Reading it loads the configuration.
    *
    * @throws {GroupResolverConfigError} when the configuration is wrong
    */
   get defaultSource(): string | undefined {
-    return this.#load().defaultSource;
+    return this.#defaultName(this.#load());
+  }
+
+  /**
+   * Makes `source` the default source: groups without a `source:` prefix are looked up there,
+   * and {@link GroupResolverConfig.sources} lists it first, the others keeping their order
+   * (ClusterShell's `default_source_name = ...`, what `nodeset -s` does). Loads the configuration.
+   *
+   * @param source - the name of an existing source
+   * @throws {GroupResolverSourceError} when no source has that name
+   * @throws {GroupResolverConfigError} when the configuration is wrong
+   * @example
+   * ```ts
+   * resolver.setDefaultSource('slurm');
+   * resolver.groupNodes('debug'); // the nodes of @slurm:debug
+   * ```
+   */
+  setDefaultSource(source: string): void {
+    const state = this.#load();
+    if (!state.sources.has(source)) throw new GroupResolverSourceError(source);
+    this.#defaultOverride = source;
   }
 
   /**
@@ -305,7 +337,7 @@ export class GroupResolverConfig implements GroupResolver {
   sources(): readonly string[] {
     const state = this.#load();
     const names = [...state.sources.keys()];
-    const def = state.defaultSource;
+    const def = this.#defaultName(state);
     return def === undefined ? names : [def, ...names.filter((n) => n !== def)];
   }
 

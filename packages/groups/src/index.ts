@@ -21,6 +21,8 @@ export type {
 } from './errors.js';
 export {
   GroupResolverConfigError,
+  GroupResolverConfigParserError,
+  GroupResolverConfigValueError,
   GroupResolverError,
   GroupResolverIllegalCharError,
   GroupResolverSourceError,
@@ -37,5 +39,6 @@ export {
   installDefaultGroupResolver,
   loadGroupResolver,
 } from './group-resolver-config.js';
+export type { UpcallEvent } from './upcall-event.js';
 
 installDefaultGroupResolver();

@@ -189,7 +189,7 @@ describe('GroupResolverConfig against ClusterShell 1.9.1', () => {
     const r = GroupResolverConfig.load({ groupsConf: t.path('s/groups.conf') });
     expect(() => r.sources()).toThrow(
       expect.objectContaining({
-        message: "No option 'map' or 'mapall' in section: 'bad'",
+        message: "No option 'map' in section: 'bad'",
         file: part,
         line: 5,
       }),
@@ -204,10 +204,15 @@ describe('GroupResolverConfig against ClusterShell 1.9.1', () => {
     const file = t.write('q/groups.conf', '[Main]\nconfdir: "$CFGDIR/open\n[a]\nmap: x\n');
     // ClusterShell lets shlex's ValueError('No closing quotation') escape.
     expect(oracle([file], [['sources']])).toEqual([
-      { error: 'ValueError', message: 'No closing quotation' },
+      { error: 'GroupResolverConfigValueError', message: 'No closing quotation' },
     ]);
     expect(() => GroupResolverConfig.load({ groupsConf: file }).sources()).toThrow(
-      new GroupResolverConfigError(`No closing quotation in [Main] confdir: '"$CFGDIR/open'`),
+      expect.objectContaining({
+        name: 'GroupResolverConfigValueError',
+        code: 'ERR_GROUPS_CONFIG_VALUE',
+        message: 'No closing quotation',
+        file,
+      }),
     );
   });
 

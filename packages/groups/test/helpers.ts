@@ -124,7 +124,7 @@ function runOracle(
 }
 
 // Python's configparser errors escape ClusterShell unwrapped; we raise them as
-// GroupResolverConfigError with the same message.
+// GroupResolverConfigParserError with the same message.
 const CONFIGPARSER_ERRORS = new Set([
   'MissingSectionHeaderError',
   'ParsingError',
@@ -135,16 +135,15 @@ const CONFIGPARSER_ERRORS = new Set([
   'InterpolationDepthError',
 ]);
 
-/** Maps the oracle's answers onto our documented deviations. */
+/** Maps the oracle's Python class names onto ours. */
 function normalize(answer: OracleAnswer): OracleAnswer {
   if (!('error' in answer)) return answer;
   if (CONFIGPARSER_ERRORS.has(answer.error)) {
-    return { error: 'GroupResolverConfigError', message: answer.message };
+    return { error: 'GroupResolverConfigParserError', message: answer.message };
   }
-  // We support ClusterShell 1.10's mapall upcall, hence its message for a section without map.
-  const m = /^No option 'map' in section: (.*)$/.exec(answer.message);
-  if (answer.error === 'GroupResolverConfigError' && m) {
-    return { error: answer.error, message: `No option 'map' or 'mapall' in section: ${m[1]}` };
+  // The ValueErrors ClusterShell lets escape from its configuration code.
+  if (answer.error === 'ValueError') {
+    return { error: 'GroupResolverConfigValueError', message: answer.message };
   }
   return answer;
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { GroupResolverConfigError } from '../src/index.js';
+import { GroupResolverConfigError, GroupResolverConfigParserError } from '../src/index.js';
 import { IniConfig } from '../src/internal/ini-parser.js';
 
 type Parsed = Record<string, Record<string, string>> | string;
@@ -115,7 +115,12 @@ describe('IniConfig (ConfigParser behaviour)', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(GroupResolverConfigError);
-    expect(error).toMatchObject({ file: '/etc/x/groups.conf', line: 4, code: 'ERR_GROUPS_CONFIG' });
+    expect(error).toBeInstanceOf(GroupResolverConfigParserError);
+    expect(error).toMatchObject({
+      file: '/etc/x/groups.conf',
+      line: 4,
+      code: 'ERR_GROUPS_CONFIG_PARSER',
+    });
     expect((error as Error).message).toBe(
       "Source contains parsing errors: '/etc/x/groups.conf'\n\t[line  4]: 'bogus line\\n'\n\t[line  5]: 'other\\n'",
     );

@@ -1,6 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { normPath, pyDirname, pyFloat, pyRepr, splitWords } from '../src/internal/py-text.js';
+import {
+  normPath,
+  pyDirname,
+  pyFloat,
+  pyRepr,
+  pyUtf8DecodeError,
+  splitWords,
+} from '../src/internal/py-text.js';
 import { ShlexError, shlexSplit } from '../src/internal/shlex.js';
 import { safeSubstitute } from '../src/internal/template.js';
 
@@ -135,5 +142,50 @@ describe('pyFloat and pyRepr', () => {
   it('splitWords splits on every kind of whitespace, like str.split()', () => {
     const texts = ['a b\tc\nd', '  lead trail  ', 'n[1-3]\r\nn5\x1cn6\u2003n7', ''];
     expect(texts.map(splitWords)).toEqual(python('c.split()', texts));
+  });
+});
+
+describe('pyUtf8DecodeError (UnicodeDecodeError of bytes.decode)', () => {
+  const HEX_CASES = [
+    '616263',
+    '6162ff',
+    '61e228a1',
+    'f09f98',
+    'c3',
+    'eda080',
+    'e080',
+    'f490',
+    'e0a0',
+    '6f6bf09f9880c0',
+    'c3a9e282ac',
+    '80',
+    'f5808080',
+    'c1bf',
+    'f0908080',
+    'f4908080',
+    'edbfbf',
+    'efbfbf',
+  ];
+
+  it('words the first invalid sequence as Python does', () => {
+    const script = `
+import json, sys
+out = []
+for h in json.loads(sys.argv[1]):
+    try:
+        bytes.fromhex(h).decode('utf-8')
+        out.append(None)
+    except UnicodeDecodeError as e:
+        out.append(str(e))
+print(json.dumps(out))
+`;
+    const expected = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(HEX_CASES)], {
+        encoding: 'utf8',
+      }),
+    ) as unknown[];
+    const got = HEX_CASES.map((h) => pyUtf8DecodeError(Buffer.from(h, 'hex')) ?? null);
+    expect(got).toEqual(expected);
+    expect(got[1]).toBe("'utf-8' codec can't decode byte 0xff in position 2: invalid start byte");
   });
 });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupResolverConfig, GroupResolverConfigError } from '../src/index.js';
 import { io } from '../src/internal/io.js';
@@ -5,6 +6,10 @@ import type { OracleAnswer, OracleQuery, TempTree } from './helpers.js';
 import { oracle, oracleMany, ours, tempTree } from './helpers.js';
 
 const CONF = '[Main]\nautodir: $CFGDIR/auto\n';
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 const BAD: readonly (readonly [string, string])[] = [
   ['a list', '- a\n- b\n'],
@@ -134,6 +139,75 @@ describe('YAML group sources (autodir)', () => {
     expect((error as GroupResolverConfigError).line).toBe(3);
     const expected = oracle([t.path('cfg/groups.conf')], [['sources']])[0];
     expect(expected).toMatchObject({ error: 'GroupResolverConfigError' });
+  });
+
+  it('frames YAML syntax errors as ClusterShell frames PyYAML errors, with a line and column', () => {
+    const cases: readonly (readonly [string, number, number])[] = [
+      ['src:\n  a: "n1\n  b: n2\n', 4, 1],
+      ['src:\n\ta: n1\n', 2, 1],
+      ['src:\n  a: *nope\n', 2, 6],
+    ];
+    for (const [text, line, column] of cases) {
+      const yamlFile = t.write('cfg/auto/bad.yaml', text);
+      let error: unknown;
+      try {
+        load().sources();
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(GroupResolverConfigError);
+      const message = (error as Error).message;
+      // ClusterShell's frame: `<file>: <problem...>\n  in "<file>", line L, column C`
+      const oracleMessage = (
+        oracle([t.path('cfg/groups.conf')], [['sources']])[0] as { message: string }
+      ).message;
+      const frame = new RegExp(
+        `^${escapeRe(yamlFile)}: [^]*\n {2}in "${escapeRe(yamlFile)}", line \\d+, column \\d+$`,
+      );
+      expect(oracleMessage).toMatch(frame);
+      expect(message).toMatch(frame);
+      expect(message.endsWith(`\n  in "${yamlFile}", line ${line}, column ${column}`)).toBe(true);
+      expect((error as GroupResolverConfigError).line).toBe(line);
+    }
+    expect(() => load().sources()).toThrow(/found undefined alias 'nope'/);
+  });
+
+  it("lets Python's UnicodeDecodeError message through for a file that is not UTF-8", () => {
+    const yamlFile = t.write('cfg/auto/latin1.yaml', 'src:\n  g: n1\n');
+    writeFileSync(yamlFile, Buffer.from('src:\n  caf\xe9: n1\n', 'latin1'));
+    const r = load();
+    const expected = oracle([t.path('cfg/groups.conf')], [['sources']])[0];
+    expect(expected).toEqual({
+      error: 'UnicodeDecodeError',
+      message: "'utf-8' codec can't decode byte 0xe9 in position 10: invalid continuation byte",
+    });
+    expect(() => r.sources()).toThrow(
+      expect.objectContaining({
+        name: 'GroupResolverConfigValueError',
+        message: (expected as { message: string }).message,
+        file: yamlFile,
+      }),
+    );
+  });
+
+  it('skips YAML paths it cannot read for any reason (a directory named x.yaml)', () => {
+    t.write('cfg/auto/a.yaml', 'a:\n  g: n1\n');
+    t.mkdir('cfg/auto/dir.yaml');
+    const queries: readonly OracleQuery[] = [['sources']];
+    expect(ours(load(), queries)).toEqual(oracle([t.path('cfg/groups.conf')], queries));
+    expect(load().sources()).toEqual(['a']);
+  });
+
+  it('lets a YAML source whose name is taken fail as a ValueError, as ClusterShell does', () => {
+    t.write('cfg/auto/a.yaml', 'dup:\n  g: n1\n');
+    t.write('cfg/auto/b.yaml', 'dup:\n  g: n2\n');
+    const r = load();
+    const queries: readonly OracleQuery[] = [['sources']];
+    const expected = oracle([t.path('cfg/groups.conf')], queries);
+    expect(expected).toEqual([
+      { error: 'GroupResolverConfigValueError', message: "GroupSource 'dup': name collision" },
+    ]);
+    expect(ours(r, queries)).toEqual(expected);
   });
 
   it('rejects a group value that is not a string or a list of strings, when it is used', () => {

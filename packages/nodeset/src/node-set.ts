@@ -1150,7 +1150,9 @@ function allNodes(resolver: GroupResolver, source: string | undefined): readonly
         { cause: e },
       );
     }
-    if (code === 'ERR_GROUPS_QUERY_FAILED') {
+    // only a failure of the `all` upcall itself; a failed list + map fallback goes through as is
+    const upcall = (e as { upcall?: unknown }).upcall;
+    if (code === 'ERR_GROUPS_QUERY_FAILED' && (upcall === undefined || upcall === 'all')) {
       throw new NodeSetExternalError(`Failed to get all nodes: ${(e as Error).message}`, {
         cause: e,
       });

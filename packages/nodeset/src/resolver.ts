@@ -42,7 +42,12 @@ export interface GroupResolver {
    * name other groups of the same source). An unknown group gives an empty list.
    */
   groupNodes(group: string, source?: string): readonly string[];
-  /** Every node of the source (the `all` upcall, or `map` of every `list`ed group). */
+  /**
+   * Every node of the source (the `all` upcall, or `map` of every `list`ed group). A resolver
+   * that cannot answer throws an error with `code` `'ERR_GROUPS_NO_UPCALL'`; a failed query
+   * throws one with `code` `'ERR_GROUPS_QUERY_FAILED'` and, when it knows it, the `upcall`
+   * that failed (`'all'`, `'list'`, `'map'`), which decides how ClusterShell reports it.
+   */
   allNodes(source?: string): readonly string[];
   /** The group names of the source, without `@`. */
   groupList(source?: string): readonly string[];

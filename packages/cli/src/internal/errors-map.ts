@@ -11,9 +11,11 @@
  * | `ERR_NODESET_EXTERNAL`                         | `<prog>: External error: <msg>`                  | 1    |
  * | `ERR_GROUPS_UNKNOWN_SOURCE`                    | `<prog>: Unknown group source: "<msg>"`          | 1    |
  * | `ERR_GROUPS_ILLEGAL_CHAR`                      | `<prog>: Illegal group character: "<msg>"`       | 1    |
- * | `ERR_GROUPS_CONFIG`                            | `<prog>: Group resolver error: <msg>` (ConfigParser syntax errors: `<prog>: <msg>`) | 1 |
+ * | `ERR_GROUPS_CONFIG`                            | `<prog>: Group resolver error: <msg>`            | 1    |
+ * | `ERR_GROUPS_CONFIG_PARSER` (configparser's)    | `<prog>: <msg>`                                  | 1    |
+ * | `ERR_GROUPS_CONFIG_VALUE` (Python ValueError)  | `ERROR: <msg>`                                   | 1    |
  * | `ERR_GROUPS_NO_UPCALL`                         | `<prog>: No <upcall> upcall defined for group source "<src>"` | 1 |
- * | `ERR_GROUPS_QUERY_FAILED`, `ERR_GROUPS_SOURCE` | the upcall's stderr, then `<prog>: Group error: <msg>` | 1 |
+ * | `ERR_GROUPS_QUERY_FAILED`, `ERR_GROUPS_SOURCE` | `<prog>: Group error: <msg>` (the upcall's stderr was shown as it ran) | 1 |
  * | ValueError, IndexError (`ERR_CLI_PYTHON`, `ERR_NODESET_VALUE`, `ERR_NODESET_INDEX`) | `ERROR: <msg>` | 1 |
  * | TypeError (`ERR_CLI_PYTHON`)                   | `<prog>: <msg>`                                  | 1    |
  * | `ERR_CLI_SEPARATOR`                            | `ERROR: invalid separator`                       | 1    |
@@ -66,13 +68,6 @@ const STRERROR: Readonly<Record<string, string>> = {
   ECONNRESET: 'Connection reset by peer',
 };
 
-/** ConfigParser's own errors, which ClusterShell prints without the `Group resolver error` kind. */
-const CONFIGPARSER_PREFIXES = [
-  'File contains no section headers.',
-  'Source contains parsing errors:',
-  'While reading from ',
-];
-
 interface Coded {
   readonly code: string;
   readonly message: string;
@@ -102,20 +97,7 @@ function line(text: string): string {
  * @returns the stderr text and the exit status
  */
 export function reportError(e: unknown, ctx: ErrorContext): ErrorReport {
-  const report = wordError(e, ctx);
-  // ClusterShell lets upcalls write on its own stderr: show what a failed upcall wrote first.
-  const upcallStderr = failedUpcallStderr(e);
-  return upcallStderr ? { ...report, stderr: upcallStderr + report.stderr } : report;
-}
-
-/** The stderr of a failed upcall found in the `cause` chain of `e`, if any. */
-function failedUpcallStderr(e: unknown): string {
-  let cur: unknown = e;
-  for (let depth = 0; depth < 8 && cur instanceof Error; depth++) {
-    if ((cur as { code?: unknown }).code === 'ERR_GROUPS_QUERY_FAILED') return field(cur, 'stderr');
-    cur = cur.cause;
-  }
-  return '';
+  return wordError(e, ctx);
 }
 
 function wordError(e: unknown, ctx: ErrorContext): ErrorReport {
@@ -161,9 +143,13 @@ function wordError(e: unknown, ctx: ErrorContext): ErrorReport {
     case 'ERR_GROUPS_ILLEGAL_CHAR':
       return failure(line(`${prog}: Illegal group character: "${msg}"`));
     case 'ERR_GROUPS_CONFIG':
-      if (CONFIGPARSER_PREFIXES.some((p) => msg.startsWith(p)))
-        return failure(line(`${prog}: ${msg}`));
       return failure(line(`${prog}: Group resolver error: ${msg}`));
+    case 'ERR_GROUPS_CONFIG_PARSER':
+      // Python's configparser errors, which ClusterShell does not wrap.
+      return failure(line(`${prog}: ${msg}`));
+    case 'ERR_GROUPS_CONFIG_VALUE':
+      // ValueErrors (shlex, YAML name collision), caught by nodeset's main().
+      return failure(line(`ERROR: ${msg}`));
     case 'ERR_GROUPS_NO_UPCALL':
       return failure(
         line(

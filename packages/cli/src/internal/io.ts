@@ -140,7 +140,9 @@ export function writeFully(stream: NodeJS.WritableStream, data: Buffer): Promise
     stream.once('error', onError);
     try {
       stream.write(data, (err?: Error | null) => {
-        stream.removeListener('error', onError);
+        // A failed write is followed by an 'error' event: leave our listener to take it, so
+        // that it is not reported as an uncaught exception.
+        if (!err) stream.removeListener('error', onError);
         if (settled) return;
         settled = true;
         if (err) reject(new CliOutputError(errorCode(err), { cause: err }));

@@ -16,7 +16,14 @@ import { optparseInt, pyParseFloat, pyParseInt, pyRepr } from './py-str.js';
 import { wrapText } from './textwrap.js';
 
 /** How an option stores what it reads. */
-export type OptionAction = 'store' | 'store_true' | 'count' | 'append' | 'help' | 'version';
+export type OptionAction =
+  | 'store'
+  | 'store_true'
+  | 'store_false'
+  | 'count'
+  | 'append'
+  | 'help'
+  | 'version';
 
 /** The types an option value may be checked against (optparse types, plus ClusterShell's). */
 export type OptionType = 'string' | 'int' | 'autostep' | 'safestring';
@@ -44,6 +51,8 @@ export interface OptionSpec {
   readonly metavar?: string;
   /** Help text. */
   readonly help: string;
+  /** The accepted values (optparse's `choices`, which makes the option a `choice` option). */
+  readonly choices?: readonly string[];
 }
 
 /** A titled group of options in the help text. */
@@ -101,6 +110,15 @@ function takesValue(opt: OptionSpec): boolean {
 }
 
 function checkValue(opt: OptionSpec, name: string, value: string): OptionValue {
+  if (opt.choices !== undefined) {
+    if (!opt.choices.includes(value)) {
+      const choices = opt.choices.map((c) => pyRepr(c)).join(', ');
+      throw new CliUsageError(
+        `option ${name}: invalid choice: ${pyRepr(value)} (choose from ${choices})`,
+      );
+    }
+    return value;
+  }
   switch (opt.type) {
     case 'int': {
       const n = optparseInt(value);
@@ -184,6 +202,9 @@ export function parseOptions(
       }
       case 'store_true':
         values.set(opt.dest, true);
+        return null;
+      case 'store_false':
+        values.set(opt.dest, false);
         return null;
       case 'count': {
         const prev = values.get(opt.dest);

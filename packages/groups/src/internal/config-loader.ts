@@ -8,15 +8,15 @@
  */
 
 import type { ConfigErrorLocation } from '../errors.js';
-import { GroupResolverConfigError } from '../errors.js';
+import { GroupResolverConfigError, GroupResolverConfigValueError } from '../errors.js';
 import type { GroupSourceBackend, UpcallTemplates } from './group-source.js';
 import { DEFAULT_CACHE_TIME, UpcallGroupSource } from './group-source.js';
 import { IniConfig } from './ini-parser.js';
 import { io } from './io.js';
-import { normPath, pyDirname, pyFloat, pyRepr } from './py-text.js';
+import { normPath, pyDirname, pyFloat, pyRepr, pyUtf8DecodeError } from './py-text.js';
 import { ShlexError, shlexSplit } from './shlex.js';
 import { safeSubstitute } from './template.js';
-import { isPermissionError, YamlGroupLoader } from './yaml-source.js';
+import { isReadError, YamlGroupLoader } from './yaml-source.js';
 
 const MAIN = 'Main';
 const UPCALLS = ['map', 'mapall', 'all', 'list', 'reverse'] as const;
@@ -44,19 +44,25 @@ function readText(file: string): string | undefined {
   } catch {
     return undefined;
   }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (e) {
-    throw new GroupResolverConfigError(`${file}: cannot decode file as UTF-8`, { file, cause: e });
-  }
+  const bad = pyUtf8DecodeError(bytes);
+  // Python's UnicodeDecodeError, a ValueError that ClusterShell lets escape.
+  if (bad !== undefined) throw new GroupResolverConfigValueError(bad, { file });
+  return new TextDecoder('utf-8').decode(bytes);
 }
 
 class SourceSet {
   readonly sources = new Map<string, GroupSourceBackend>();
 
-  add(source: GroupSourceBackend, where: ConfigErrorLocation): void {
+  /**
+   * Adds a source; a name already taken is an error, which ClusterShell wraps in a resolver
+   * error for upcall sources and lets escape as a ValueError for YAML sources.
+   */
+  add(source: GroupSourceBackend, where: ConfigErrorLocation, fromYaml = false): void {
     if (this.sources.has(source.name)) {
-      throw new GroupResolverConfigError(`GroupSource '${source.name}': name collision`, where);
+      const message = `GroupSource '${source.name}': name collision`;
+      throw fromYaml
+        ? new GroupResolverConfigValueError(message, where)
+        : new GroupResolverConfigError(message, where);
     }
     this.sources.set(source.name, source);
   }
@@ -68,8 +74,9 @@ class SourceSet {
       for (const name of section.split(',')) {
         if (name === MAIN) continue;
         if (!cfg.hasOption(section, 'map') && !cfg.hasOption(section, 'mapall')) {
+          // ClusterShell 1.9.1's message (configparser's NoOptionError): it knows no mapall.
           throw new GroupResolverConfigError(
-            `No option 'map' or 'mapall' in section: ${pyRepr(section)}`,
+            `No option 'map' in section: ${pyRepr(section)}`,
             where,
           );
         }
@@ -105,7 +112,9 @@ function dirList(config: IniConfig, option: string, cfgdir: string): string[] {
     words = shlexSplit(value);
   } catch (e) {
     if (e instanceof ShlexError) {
-      throw new GroupResolverConfigError(`${e.message} in [Main] ${option}: ${pyRepr(value)}`, {
+      // ClusterShell lets shlex's ValueError escape, with shlex's bare message.
+      throw new GroupResolverConfigValueError(e.message, {
+        file: config.origin(MAIN)?.file,
         cause: e,
       });
     }
@@ -184,10 +193,10 @@ export function loadConfig(files: readonly string[]): LoadedConfig {
         try {
           loader = new YamlGroupLoader(file);
         } catch (e) {
-          if (isPermissionError(e)) continue;
+          if (isReadError(e)) continue;
           throw e;
         }
-        for (const source of loader.sources) set.add(source, { file });
+        for (const source of loader.sources) set.add(source, { file }, true);
       }
     }
   }

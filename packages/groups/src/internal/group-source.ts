@@ -145,6 +145,7 @@ export class UpcallGroupSource implements GroupSourceBackend {
         this.#single.delete('mapall');
         throw new GroupSourceQueryFailedError(this.name, {
           command: this.#cmdline('mapall', {}),
+          upcall: 'mapall',
           message: `mapall: invalid line ${pyRepr(line)} (expected 'group: nodes')`,
         });
       }

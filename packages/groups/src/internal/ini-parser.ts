@@ -8,7 +8,7 @@
  * @module
  */
 
-import { GroupResolverConfigError } from '../errors.js';
+import { GroupResolverConfigParserError } from '../errors.js';
 import { pyRepr, pyStrip } from './py-text.js';
 
 const DEFAULT_SECTION = 'DEFAULT';
@@ -39,7 +39,7 @@ export class IniConfig {
    *
    * @param text - the file content
    * @param file - the file name, for error messages
-   * @throws {GroupResolverConfigError} with ConfigParser's message, `file` and `line`
+   * @throws {GroupResolverConfigParserError} with ConfigParser's message, `file` and `line`
    */
   read(text: string, file: string): void {
     const pending = new Map<Values, Map<string, string[]>>();
@@ -78,7 +78,7 @@ export class IniConfig {
         } else {
           const existing = this.#sections.get(name);
           if (existing !== undefined && added.has(name)) {
-            throw new GroupResolverConfigError(
+            throw new GroupResolverConfigParserError(
               `While reading from ${pyRepr(file)} [line ${pad2(lineno)}]: section ${pyRepr(name)} already exists`,
               { file, line: lineno },
             );
@@ -93,7 +93,7 @@ export class IniConfig {
         return;
       }
       if (current === undefined) {
-        throw new GroupResolverConfigError(
+        throw new GroupResolverConfigParserError(
           `File contains no section headers.\nfile: ${pyRepr(file)}, line: ${lineno}\n${pyRepr(raw)}`,
           { file, line: lineno },
         );
@@ -108,7 +108,7 @@ export class IniConfig {
       const name = rawName.trimEnd().toLowerCase();
       const key = `${currentName}\0${name}`;
       if (added.has(key)) {
-        throw new GroupResolverConfigError(
+        throw new GroupResolverConfigParserError(
           `While reading from ${pyRepr(file)} [line ${pad2(lineno)}]: option ${pyRepr(name)} in section ${pyRepr(currentName)} already exists`,
           { file, line: lineno },
         );
@@ -129,7 +129,7 @@ export class IniConfig {
     const firstBad = badLines[0];
     if (firstBad !== undefined) {
       const details = badLines.map((b) => `\n\t[line ${pad2(b.line)}]: ${pyRepr(b.text)}`).join('');
-      throw new GroupResolverConfigError(
+      throw new GroupResolverConfigParserError(
         `Source contains parsing errors: ${pyRepr(file)}${details}`,
         { file, line: firstBad.line },
       );
@@ -201,7 +201,7 @@ export class IniConfig {
    * @param option - an option name (case-insensitive)
    * @param raw - true to skip `%(name)s` interpolation
    * @returns the value, or undefined when the section or the option does not exist
-   * @throws {GroupResolverConfigError} on a bad interpolation, with ConfigParser's message
+   * @throws {GroupResolverConfigParserError} on a bad interpolation, with ConfigParser's message
    */
   get(section: string, option: string, raw = false): string | undefined {
     const name = option.toLowerCase();
@@ -225,7 +225,7 @@ interface InterpolationContext {
 
 function interpolate(out: string[], text: string, depth: number, ctx: InterpolationContext): void {
   if (depth > MAX_INTERPOLATION_DEPTH) {
-    throw new GroupResolverConfigError(
+    throw new GroupResolverConfigParserError(
       `Recursion limit exceeded in value substitution: option ${pyRepr(ctx.option)} in section ${pyRepr(ctx.section)} contains an interpolation key which cannot be substituted in ${MAX_INTERPOLATION_DEPTH} steps. Raw value: ${pyRepr(ctx.rawValue)}`,
     );
   }
@@ -247,20 +247,22 @@ function interpolate(out: string[], text: string, depth: number, ctx: Interpolat
     } else if (c === '(') {
       const m = KEY_REFERENCE.exec(rest);
       if (!m) {
-        throw new GroupResolverConfigError(`bad interpolation variable reference ${pyRepr(rest)}`);
+        throw new GroupResolverConfigParserError(
+          `bad interpolation variable reference ${pyRepr(rest)}`,
+        );
       }
       const key = (m[1] ?? '').toLowerCase();
       rest = rest.slice(m[0].length);
       const v = ctx.lookup(key);
       if (v === undefined) {
-        throw new GroupResolverConfigError(
+        throw new GroupResolverConfigParserError(
           `Bad value substitution: option ${pyRepr(ctx.option)} in section ${pyRepr(ctx.section)} contains an interpolation key ${pyRepr(key)} which is not a valid option name. Raw value: ${pyRepr(ctx.rawValue)}`,
         );
       }
       if (v.includes('%')) interpolate(out, v, depth + 1, ctx);
       else out.push(v);
     } else {
-      throw new GroupResolverConfigError(
+      throw new GroupResolverConfigParserError(
         `'%' must be followed by '%' or '(', found: ${pyRepr(rest)}`,
       );
     }

@@ -146,3 +146,60 @@ export function pyDirname(path: string): string {
   if (head !== '' && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
   return head;
 }
+
+/** Whether `b` is a UTF-8 continuation byte within `[lo, hi]`. */
+function inRange(b: number | undefined, lo = 0x80, hi = 0xbf): boolean {
+  return b !== undefined && b >= lo && b <= hi;
+}
+
+/**
+ * The message of Python's `UnicodeDecodeError` for the first invalid UTF-8 sequence of `bytes`
+ * (`'utf-8' codec can't decode byte 0xff in position 3: invalid start byte`), as Python's strict
+ * decoder words it; undefined when `bytes` is valid UTF-8. Positions are byte offsets from the
+ * start of `bytes`.
+ *
+ * @param bytes - the raw bytes
+ * @returns the message, or undefined
+ */
+export function pyUtf8DecodeError(bytes: Uint8Array): string | undefined {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else {
+      return decodeMessage(bytes, i, i + 1, 'invalid start byte');
+    }
+    for (let k = 1; k <= need; k++) {
+      const next = bytes[i + k];
+      if (next === undefined) return decodeMessage(bytes, i, n, 'unexpected end of data');
+      const ok = k === 1 ? inRange(next, lo, hi) : inRange(next);
+      if (!ok) return decodeMessage(bytes, i, i + k, 'invalid continuation byte');
+    }
+    i += need + 1;
+  }
+  return undefined;
+}
+
+function decodeMessage(bytes: Uint8Array, start: number, end: number, reason: string): string {
+  const what =
+    end - start === 1
+      ? `byte 0x${(bytes[start] as number).toString(16).padStart(2, '0')} in position ${start}`
+      : `bytes in position ${start}-${end - 1}`;
+  return `'utf-8' codec can't decode ${what}: ${reason}`;
+}

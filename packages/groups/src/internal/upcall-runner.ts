@@ -13,19 +13,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { debuglog } from 'node:util';
 import type { UpcallName } from '../errors.js';
 import { GroupSourceQueryFailedError } from '../errors.js';
+import type { UpcallEvent } from '../upcall-event.js';
 import { pyStrip } from './py-text.js';
 
 const debug = debuglog('clustershell:groups');
 
 /** Largest output read from one upcall (bytes). */
 const MAX_OUTPUT = 256 * 1024 * 1024;
-
-/**
- * For the synchronous path, `spawnSync` can only signal the process it started; this wrapper,
- * started in its own process group, runs the command and kills the whole group when it is told to
- * stop, so that nothing the command started survives a timeout.
- */
-const SYNC_WRAPPER = `trap 'kill -KILL 0' TERM; sh -c "$1" & wait $!`;
 
 /** One upcall to run. */
 export interface UpcallRequest {
@@ -45,6 +39,8 @@ export interface UpcallRunOptions {
   readonly timeoutMs: number;
   /** The environment of the command; undefined inherits the process environment. */
   readonly env: NodeJS.ProcessEnv | undefined;
+  /** Called with every outcome, before the result is returned or the failure thrown. */
+  readonly onResult?: ((outcome: UpcallEvent) => void) | undefined;
 }
 
 function decode(data: Buffer | string | null | undefined): string {
@@ -61,7 +57,21 @@ interface Outcome {
   readonly error: Error | undefined;
 }
 
-function settle(req: UpcallRequest, timeoutMs: number, o: Outcome): string {
+function settle(req: UpcallRequest, options: UpcallRunOptions, o: Outcome): string {
+  const { timeoutMs } = options;
+  const stdout = pyStrip(o.stdout);
+  options.onResult?.({
+    source: req.source,
+    upcall: req.upcall,
+    command: req.cmdline,
+    cwd: req.cwd,
+    stdout,
+    stderr: o.stderr,
+    exitCode: o.status ?? undefined,
+    signal: o.timedOut ? (o.signal ?? 'SIGKILL') : (o.signal ?? undefined),
+    timedOut: o.timedOut,
+    error: o.error,
+  });
   debug(
     '%s %s upcall %j: status %s signal %s',
     req.source,
@@ -73,6 +83,7 @@ function settle(req: UpcallRequest, timeoutMs: number, o: Outcome): string {
   if (o.timedOut) {
     throw new GroupSourceQueryFailedError(req.source, {
       command: req.cmdline,
+      upcall: req.upcall,
       stderr: o.stderr,
       signal: o.signal ?? 'SIGKILL',
       timedOut: true,
@@ -82,6 +93,7 @@ function settle(req: UpcallRequest, timeoutMs: number, o: Outcome): string {
   if (o.error !== undefined) {
     throw new GroupSourceQueryFailedError(req.source, {
       command: req.cmdline,
+      upcall: req.upcall,
       stderr: o.stderr === '' ? `cannot run upcall in ${req.cwd}: ${o.error.message}` : o.stderr,
       cause: o.error,
     });
@@ -89,12 +101,13 @@ function settle(req: UpcallRequest, timeoutMs: number, o: Outcome): string {
   if (o.status !== 0) {
     throw new GroupSourceQueryFailedError(req.source, {
       command: req.cmdline,
+      upcall: req.upcall,
       stderr: o.stderr,
       exitCode: o.status ?? undefined,
       signal: o.signal ?? undefined,
     });
   }
-  return pyStrip(o.stdout);
+  return stdout;
 }
 
 /**
@@ -107,20 +120,32 @@ function settle(req: UpcallRequest, timeoutMs: number, o: Outcome): string {
  */
 export function runUpcallSync(req: UpcallRequest, options: UpcallRunOptions): string {
   debug('%s %s upcall: sh -c %j (cwd %s)', req.source, req.upcall, req.cmdline, req.cwd);
-  // `detached` (setsid) works with spawnSync although @types/node does not declare it there.
+  // `detached` (setsid) works with spawnSync although @types/node does not declare it there: the
+  // shell leads a new process group, so that everything the command started can be killed.
   const spawnOptions: SpawnSyncOptions & { readonly detached: boolean } = {
     cwd: req.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
     timeout: options.timeoutMs,
-    killSignal: 'SIGTERM',
+    killSignal: 'SIGKILL',
     maxBuffer: MAX_OUTPUT,
     windowsHide: true,
   };
-  const r = spawnSync('/bin/sh', ['-c', SYNC_WRAPPER, 'sh', req.cmdline], spawnOptions);
+  // One process, as ClusterShell's Popen(shell=True): `$0` is /bin/sh, so the shell's own
+  // messages (`/bin/sh: 1: foo: not found`) are the same.
+  const r = spawnSync('/bin/sh', ['-c', req.cmdline], spawnOptions);
   const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
-  return settle(req, options.timeoutMs, {
+  if (r.error !== undefined && r.pid) {
+    // spawnSync stopped waiting (timeout, output too large) and killed the shell only: kill
+    // what it started too (it may hold the pipes, or run on).
+    try {
+      process.kill(-r.pid, 'SIGKILL');
+    } catch {
+      // the group is already gone
+    }
+  }
+  return settle(req, options, {
     stdout: decode(r.stdout),
     stderr: decode(r.stderr),
     status: r.status,
@@ -174,7 +199,7 @@ export function runUpcallAsync(req: UpcallRequest, options: UpcallRunOptions): P
       clearTimeout(timer);
       try {
         resolve(
-          settle(req, options.timeoutMs, {
+          settle(req, options, {
             stdout: decode(Buffer.concat(stdout)),
             stderr: decode(Buffer.concat(stderr)),
             status,

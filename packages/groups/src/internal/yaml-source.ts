@@ -5,20 +5,42 @@
  * @module
  */
 
-import { isMap, isScalar, parseDocument } from 'yaml';
-import { GroupResolverConfigError, GroupSourceNoUpcallError } from '../errors.js';
+import { isMap, isScalar, parseDocument, visit } from 'yaml';
+import {
+  GroupResolverConfigError,
+  GroupResolverConfigValueError,
+  GroupSourceNoUpcallError,
+} from '../errors.js';
 import type { GroupSourceBackend, RawResult } from './group-source.js';
 import { DEFAULT_CACHE_TIME } from './group-source.js';
 import { io } from './io.js';
-import { pyStr } from './py-text.js';
+import { pyStr, pyUtf8DecodeError } from './py-text.js';
 import type { Query } from './query.js';
 import { immediate } from './query.js';
 
 type Groups = ReadonlyMap<string, unknown>;
 
-function errnoOf(e: unknown): string | undefined {
-  const code: unknown = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+/** The errors thrown because a YAML file could not be read (rather than parsed). */
+const READ_FAILURES = new WeakSet<GroupResolverConfigError>();
+
+/**
+ * A YAML syntax error, framed as ClusterShell frames PyYAML's: `<file>: <problem>` then a mark
+ * `  in "<file>", line L, column C` (1-based). The problem is worded by the `yaml` package.
+ */
+function syntaxError(
+  file: string,
+  text: string,
+  problem: string,
+  offset: number,
+  cause?: unknown,
+): GroupResolverConfigError {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return new GroupResolverConfigError(
+    `${file}: ${problem}\n  in "${file}", line ${line}, column ${column}`,
+    { file, line, cause },
+  );
 }
 
 /**
@@ -50,21 +72,40 @@ export class YamlGroupLoader {
 
   #load(first: boolean): void {
     const file = this.file;
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(io.readFile(file));
+      bytes = io.readFile(file);
     } catch (e) {
-      throw new GroupResolverConfigError(`${file}: ${(e as Error).message}`, { file, cause: e });
+      const error = new GroupResolverConfigError(`${file}: ${(e as Error).message}`, {
+        file,
+        cause: e,
+      });
+      READ_FAILURES.add(error);
+      throw error;
     }
+    const bad = pyUtf8DecodeError(bytes);
+    // Python's UnicodeDecodeError, a ValueError that ClusterShell lets escape.
+    if (bad !== undefined) throw new GroupResolverConfigValueError(bad, { file });
+    const text = new TextDecoder('utf-8').decode(bytes);
     const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false });
     const error = doc.errors[0];
-    if (error !== undefined) {
-      const offset = error.pos[0];
-      throw new GroupResolverConfigError(`${file}: ${error.message}`, {
+    if (error !== undefined) throw syntaxError(file, text, error.message, error.pos[0], error);
+    // An alias to an anchor that does not exist (PyYAML: `found undefined alias`).
+    let undefinedAlias: { name: string; offset: number } | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.resolve(doc) !== undefined) return undefined;
+        undefinedAlias = { name: node.source, offset: node.range?.[0] ?? 0 };
+        return visit.BREAK;
+      },
+    });
+    if (undefinedAlias !== undefined) {
+      throw syntaxError(
         file,
-        line: text.slice(0, offset).split('\n').length,
-        cause: error,
-      });
+        text,
+        `found undefined alias '${undefinedAlias.name}'`,
+        undefinedAlias.offset,
+      );
     }
     // Key source texts, to print non-string keys as Python would (1.0 is a float, 1 an int).
     const keySources = new Map<unknown, string>();
@@ -146,15 +187,14 @@ export class YamlGroupLoader {
 }
 
 /**
- * Tells whether a YAML file error means "skip this file" (ClusterShell skips YAML files it may not read).
+ * Tells whether a YAML file error means "skip this file": ClusterShell skips the YAML files it
+ * cannot open or read (any OSError), and logs only permission errors.
  *
  * @param e - the error thrown by the loader
- * @returns true for permission errors
+ * @returns true when the file could not be read
  */
-export function isPermissionError(e: unknown): boolean {
-  const cause = e instanceof GroupResolverConfigError ? e.cause : e;
-  const code = errnoOf(cause);
-  return code === 'EACCES' || code === 'EPERM';
+export function isReadError(e: unknown): boolean {
+  return e instanceof GroupResolverConfigError && READ_FAILURES.has(e);
 }
 
 /**
