@@ -102,8 +102,7 @@ async function makeRunner() {
 }
 
 const runner = await makeRunner();
-const expected =
-  spec.expected === undefined ? {} : JSON.parse(readFileSync(spec.expected, 'utf8'));
+const expected = spec.expected === undefined ? {} : JSON.parse(readFileSync(spec.expected, 'utf8'));
 
 function countOk(out) {
   let ok = 0;

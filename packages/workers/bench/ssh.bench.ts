@@ -20,6 +20,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import {
   copyFileSync,
   createWriteStream,
@@ -32,7 +33,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -98,7 +98,9 @@ interface Usage {
   readonly cpu: number;
   readonly rss: number;
   readonly output: string;
-  readonly own?: { level: string; ok: number; wall_ms: number; cpu_ms?: number; lag_ms: number };
+  readonly own?:
+    | { level: string; ok: number; wall_ms: number; cpu_ms?: number; lag_ms: number }
+    | undefined;
 }
 
 async function measure(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Usage> {
@@ -225,13 +227,27 @@ const COPIES: Record<string, () => Promise<Usage>> = {
     return u;
   },
   'ours ssh (scp)': async () => {
-    const u = await ours({ mode: 'copy', transport: 'ssh', fanout: 64, nodes: copyNodes, source: bigFile, dest: copyDir });
+    const u = await ours({
+      mode: 'copy',
+      transport: 'ssh',
+      fanout: 64,
+      nodes: copyNodes,
+      source: bigFile,
+      dest: copyDir,
+    });
     if (u.own?.ok !== COPY_NODES) throw new Error(`ours ssh copy: ${u.own?.ok} nodes`);
     checkCopy('ours ssh');
     return u;
   },
   'ours ssh2 (sftp)': async () => {
-    const u = await ours({ mode: 'copy', transport: 'ssh2', fanout: 64, nodes: copyNodes, source: bigFile, dest: copyDir });
+    const u = await ours({
+      mode: 'copy',
+      transport: 'ssh2',
+      fanout: 64,
+      nodes: copyNodes,
+      source: bigFile,
+      dest: copyDir,
+    });
     if (u.own?.ok !== COPY_NODES) throw new Error(`ours ssh2 copy: ${u.own?.ok} nodes`);
     checkCopy('ours ssh2');
     return u;

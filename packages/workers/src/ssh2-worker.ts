@@ -203,7 +203,14 @@ export class Ssh2Client extends ExecClient {
           return;
         }
         this.#rt = rt;
-        const lease = rt.leasePool(engine, poolSettings(host, words));
+        let lease: PoolLease;
+        try {
+          lease = rt.leasePool(engine, poolSettings(host, words));
+        } catch (e) {
+          // malformed ssh options: this node fails like ssh would (rc 255), not the run
+          this.#fail(e, release);
+          return;
+        }
         this.#lease = lease;
         rt.execOn(lease, this.key, command, controller.signal).then(
           this.guarded((x: SshExecution) => this.#attach(x, release)),
@@ -357,7 +364,13 @@ export class Ssh2CopyClient extends CopyClient {
           release();
           return;
         }
-        const lease = rt.leasePool(engine, poolSettings(host, words));
+        let lease: PoolLease;
+        try {
+          lease = rt.leasePool(engine, poolSettings(host, words));
+        } catch (e) {
+          this.#fail(e, release);
+          return;
+        }
         this.#lease = lease;
         rt.copyOn(lease, {
           node: this.key,
@@ -374,17 +387,7 @@ export class Ssh2CopyClient extends CopyClient {
             this.#rc = 0;
             release();
           }),
-          this.guarded((e: unknown) => {
-            if (this.state === 'running') {
-              const failure = asSshError(e, this.key);
-              this.#failure = failure;
-              this.#rc = failure instanceof SshSftpError ? 1 : 255;
-              const sname = this.separateStderr ? worker.snameStderr : worker.snameStdout;
-              const prefix = failure instanceof SshSftpError ? 'scp' : 'ssh2';
-              worker.emitRead(this.key, sname, Buffer.from(`${prefix}: ${failure.message}`));
-            }
-            release();
-          }),
+          this.guarded((e: unknown) => this.#fail(e, release)),
         );
       }),
       this.guarded((e: unknown) => {
@@ -396,6 +399,19 @@ export class Ssh2CopyClient extends CopyClient {
         );
       }),
     );
+  }
+
+  #fail(e: unknown, release: () => void): void {
+    if (this.state === 'running') {
+      const worker = this.worker as Ssh2Worker;
+      const failure = asSshError(e, this.key);
+      this.#failure = failure;
+      this.#rc = failure instanceof SshSftpError ? 1 : 255;
+      const sname = this.separateStderr ? worker.snameStderr : worker.snameStdout;
+      const prefix = failure instanceof SshSftpError ? 'scp' : 'ssh2';
+      worker.emitRead(this.key, sname, Buffer.from(`${prefix}: ${failure.message}`));
+    }
+    release();
   }
 
   protected override _close(abort: boolean, timedout: boolean): void {

@@ -31,6 +31,7 @@ import {
   type DistantWorkerOptions,
   Ssh2Worker,
   SshAuthError,
+  SshConfigError,
   SshConnectError,
   type SshError,
   SshHostKeyError,
@@ -267,6 +268,14 @@ describe.each(TRANSPORTS)('%s transport on the fleet', (name, Worker) => {
       expect(denied.nodeRetcode(node)).toBe(255);
       expect(denied.nodeFailure(node)).toBeInstanceOf(SshAuthError);
     }
+    // an option OpenSSH does not know: every node fails with a configuration error, not the run
+    const host3 = hostFor({ ssh_options: `-F ${config} -o NoSuchOption=1` });
+    const bad = new Worker({ nodes: 'node[5-6]', command: 'true', stderr: true });
+    await runOn(host3, bad);
+    for (const node of ['node5', 'node6']) {
+      expect(bad.nodeRetcode(node)).toBe(255);
+      expect(bad.nodeFailure(node)).toBeInstanceOf(SshConfigError);
+    }
   }, 30_000);
 
   it('reports the remote rc, stdout and stderr apart or merged', async () => {
@@ -496,6 +505,25 @@ describe.each(TRANSPORTS)('%s transport on the fleet', (name, Worker) => {
     expect(bad.nodeRetcode('node2')).toBe(1);
     expect(bad.nodeError('node2')?.toString()).toMatch(/^scp: /);
     rmSync(join(fleet.homeOf('node1'), 's'));
+  }, 30_000);
+
+  it('a copy that times out is stopped: the node timed out, no rc', async () => {
+    const src = join(tmp, `slow-${name}.bin`);
+    writeFileSync(src, randomBytes(32 << 20));
+    const log: string[] = [];
+    const worker = new Worker({
+      nodes: 'node1',
+      source: src,
+      dest: join(fleet.homeOf('node1'), 'slow.bin'),
+      timeout: 0.05,
+      handler: recorder(log),
+    });
+    await runOn(hostFor(), worker);
+    expect(worker.numTimeout()).toBe(1);
+    expect(worker.nodeRetcode('node1')).toBeUndefined();
+    expect(log.at(-1)).toBe('close true');
+    rmSync(src);
+    rmSync(join(fleet.homeOf('node1'), 'slow.bin'), { force: true });
   }, 30_000);
 
   it('leaves no process and no socket behind', async () => {

@@ -123,6 +123,8 @@ export class SshPool implements AsyncDisposable {
   #closed = false;
   #ref = true;
   readonly #live = new Set<SshConnection>();
+  /** The attempts close() waits for (it closes them itself). */
+  #closingSnapshot = new Set<Promise<SshConnection>>();
 
   /**
    * @param options - ssh options, configuration, session limit
@@ -167,6 +169,8 @@ export class SshPool implements AsyncDisposable {
         this.#opened++;
         this.#open++;
         this.#live.add(conn);
+        // an attempt that ends after close(): nobody will use it
+        if (this.#closed && !this.#closingSnapshot.has(attempt)) void conn.close();
         if (!this.#ref) conn.setRef(false);
         conn.onClose(() => {
           this.#open--;
@@ -206,6 +210,12 @@ export class SshPool implements AsyncDisposable {
       });
     }
     const cfg = await this.#ctx.resolve(node);
+    // closed while the configuration was read: open nothing the close would not see
+    if (this.#closed) {
+      throw new SshConnectError('closed', `cannot connect to ${node}: the SshPool is closed`, {
+        node,
+      });
+    }
     const jumpKey = cfg.proxyJump.map((h) => `${h.user ?? ''}@${h.host}:${h.port ?? ''}`).join(',');
     const key = keyOf(cfg, jumpKey);
     const existing = this.#connections.get(key);
@@ -296,6 +306,7 @@ export class SshPool implements AsyncDisposable {
   async close(): Promise<void> {
     this.#closed = true;
     const all = [...this.#connections.entries()];
+    this.#closingSnapshot = new Set(all.map(([, p]) => p));
     this.#connections.clear();
     const settled = await Promise.allSettled(all.map(([, p]) => p));
     const conns = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

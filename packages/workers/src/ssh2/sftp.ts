@@ -9,6 +9,7 @@ import type { SFTPWrapper, Stats as SftpStats } from 'ssh2';
 import { connectionInternals, type SshConnection } from './connection.js';
 import { isSshError, SshSftpError } from './errors.js';
 import { abortReason } from './internal/error-adapter.js';
+import { putFile } from './internal/put-file.js';
 
 /** Progress of a transfer. */
 export interface SftpProgress {
@@ -277,11 +278,17 @@ async function transfer(
         },
       };
       try {
-        await call<void>((cb) =>
-          dir.push
-            ? sftp.fastPut(from, to, transferOptions, cb)
-            : sftp.fastGet(from, to, transferOptions, cb),
-        );
+        if (dir.push) {
+          await putFile(sftp, from, to, {
+            mode: f.mode,
+            chunkSize: transferOptions.chunkSize,
+            concurrency: transferOptions.concurrency,
+            step: transferOptions.step,
+            signal,
+          });
+        } else {
+          await call<void>((cb) => sftp.fastGet(from, to, transferOptions, cb));
+        }
       } catch (e) {
         const local = typeof (e as { code?: unknown }).code === 'string';
         throw local

@@ -891,6 +891,10 @@ function applyOption(s: Settings, o: SshOptionLine, user: boolean, where: string
  *
  * @throws {SshConfigError} Bad configuration option
  */
+function isKnownKeyword(keyword: string): boolean {
+  return APPLIED_KEYWORDS.has(keyword) || OTHER_KEYWORDS.has(keyword);
+}
+
 function checkKnown(s: Settings, keyword: string, where: string): void {
   if (APPLIED_KEYWORDS.has(keyword) || OTHER_KEYWORDS.has(keyword)) return;
   if (s.ignoreUnknown !== undefined && matchPatternList(keyword, s.ignoreUnknown, true) === 1) {
@@ -1149,7 +1153,6 @@ export class SshConfig {
     const ctx: MatchContext = { originalHost: host, localUser };
     const walk = (file: ConfigFile, state: { active: boolean }, neverMatch: boolean): void => {
       for (const d of file.directives) {
-        const where = { file: file.path, line: d.line };
         switch (d.kind) {
           case 'host': {
             if (neverMatch) {
@@ -1175,7 +1178,9 @@ export class SshConfig {
             break;
           }
           case 'match':
-            state.active = neverMatch ? false : evaluateMatch(s, d.args, ctx, where);
+            state.active = neverMatch
+              ? false
+              : evaluateMatch(s, d.args, ctx, { file: file.path, line: d.line });
             break;
           case 'include': {
             const saved = state.active;
@@ -1187,7 +1192,11 @@ export class SshConfig {
           }
           case 'option':
             if (state.active) applyOption(s, d, file.user, `${file.path} line ${d.line}`);
-            else checkKnown(s, d.keyword, `${file.path} line ${d.line}`);
+            // (the message is built only for an unknown keyword: this runs for every line of
+            // every Host block that does not match, for every node)
+            else if (!isKnownKeyword(d.keyword)) {
+              checkKnown(s, d.keyword, `${file.path} line ${d.line}`);
+            }
             break;
         }
       }
