@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: cluster-task's nodeset and cluset over the node names and groups of a demo fleet
 # (tools/demo/groups.conf, a ClusterShell config used unchanged), each command shown before its
-# output. Run tools/setup.sh first.
+# output; then a command run on a real fleet of 16 OpenSSH nodes on loopback (tools/fleet),
+# through the Task API over both transports. Run tools/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -30,3 +31,7 @@ printf '\n$ %s\n' "printf 'node3\nnode1\nnode2 # a comment\n' | nodeset -f"
 printf 'node3\nnode1\nnode2 # a comment\n' | nodeset -f
 printf '\n$ %s\n' "nodeset -f 'node[1-3' (a parse error, exit code 1)"
 nodeset -f 'node[1-3' || echo "(exit code $?)"
+
+echo
+echo "and on a real fleet: 16 private sshd nodes on 127.77.0.x (tools/fleet), gathered as clush -b does"
+node tools/demo-fleet.mjs
