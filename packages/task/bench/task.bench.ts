@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { bench, describe } from 'vitest';
 import { taskSelf } from '../src/index.js';
-import { buildPackages } from '../test/fixtures/thread-build.js';
+import { buildPackages } from '../../engine/test/fixtures/thread-build.js';
 
 interface Server {
   ask(request: string): Promise<unknown>;

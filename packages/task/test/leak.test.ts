@@ -3,7 +3,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildPackages } from './fixtures/thread-build.js';
+import { buildPackages } from '../../engine/test/fixtures/thread-build.js';
 
 // The job runs in a plain Node process: its descriptors and children are counted without
 // vitest's, and its forks are cheaper than from vitest's (bigger) worker process.
