@@ -24,8 +24,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { bench, describe } from 'vitest';
-import { taskSelf } from '../src/index.js';
 import { buildPackages } from '../../engine/test/fixtures/thread-build.js';
+import { taskSelf } from '../src/index.js';
 
 interface Server {
   ask(request: string): Promise<unknown>;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { taskCleanup, taskSelf } from '../src/index.js';
 import { buildPackages } from '../../engine/test/fixtures/thread-build.js';
+import { taskCleanup, taskSelf } from '../src/index.js';
 
 // The example of docs/task.md: one task per thread, a port between them.
 const JOB = fileURLToPath(new URL('../../../docs/examples/thread-job.mjs', import.meta.url));
